@@ -98,6 +98,7 @@ class Pair:
     source_span: Span | None = None
     backtranslation: str | None = None
     unaligned: Literal["source", "translation"] | None = None
+    paragraph: int | None = None
 
 
 @dataclass(frozen=True)
@@ -139,6 +140,9 @@ class MeaningScores:
     token_f1: float
     lost_weight: float
     added_weight: float
+    substitution: float = 1.0
+    """Cosine of the English side with itself after the diverging words are swapped in (or,
+    with nothing to swap, taken out): how much the divergence alone changes the meaning."""
     divergence: Divergence = field(default_factory=Divergence)
 
 
@@ -167,6 +171,7 @@ class SentenceResult:
             meaning = {
                 "cosine": round(self.meaning.cosine, 4),
                 "token_f1": round(self.meaning.token_f1, 4),
+                "substitution": round(self.meaning.substitution, 4),
                 "lost": list(self.meaning.divergence.lost),
                 "added": list(self.meaning.divergence.added),
             }

@@ -1,21 +1,31 @@
 """Compare the English side with the back-translation and name the words that diverge.
 
 Sentence cosine alone scores "101.17% of the admission target" against "a dissolution rate of
-101.17%" only a little below a paraphrase. Matching contextual word vectors greedily, as
-BERTScore does, shows *which* content words of one side have no counterpart in the other:
-the source's "admission target" is lost, the back-translation's "dissolution rate" is added.
+101.17%" only a little below a paraphrase. So, per pair:
+1. contextual word vectors are matched greedily, as BERTScore does, which names the content
+   words of one side with no counterpart in the other ("admission target" lost, "dissolution
+   rate" added);
+2. each lost phrase is swapped for its added counterpart in the English side (or deleted when
+   nothing was added), and the edited sentence is compared with the original. A synonym swap
+   ("cut" -> "reduced") barely moves it; a wrong sense ("orchid" -> "snake") moves it a lot,
+   without the noise of everything else the MT paraphrased.
+Everything is batched: one embedding call for the sentences, one for all the probes.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 
 from viqa.domain import Divergence, MeaningScores, Span
-from viqa.score.embed import EmbeddedText, EmbeddedWord
+from viqa.score.embed import EmbeddedText, EmbeddedWord, Embedder
 from viqa.text.lexicon import EN_STOPWORDS
 
 # A content word whose best contextual match on the other side is below this has no counterpart.
 WORD_MATCH_THRESHOLD = 0.55
+_MAX_PROBES_PER_PAIR = 24
 
 
 def _is_content(word: EmbeddedWord) -> bool:
@@ -61,8 +71,17 @@ def _phrases(words: list[EmbeddedWord], lost: list[bool], text: str) -> list[tup
     return phrases
 
 
-def compare_meaning(english: EmbeddedText, back: EmbeddedText) -> MeaningScores:
-    """Meaning signals for one pair: cosine, token F1, and the lost and added words."""
+@dataclass(frozen=True)
+class _WordComparison:
+    cosine: float
+    token_f1: float
+    lost_weight: float
+    added_weight: float
+    lost: list[tuple[str, Span]]
+    added: list[tuple[str, Span]]
+
+
+def _compare_words(english: EmbeddedText, back: EmbeddedText) -> _WordComparison:
     cosine = float(np.clip(english.vector @ back.vector, -1.0, 1.0))
     english_words = [w for w in english.words if _is_content(w)]
     back_words = [w for w in back.words if _is_content(w)]
@@ -70,19 +89,61 @@ def compare_meaning(english: EmbeddedText, back: EmbeddedText) -> MeaningScores:
     precision = _best_matches(back_words, english.words)
     r = float(recall.mean()) if len(recall) else 1.0
     p = float(precision.mean()) if len(precision) else 1.0
-    token_f1 = 2 * p * r / (p + r) if p + r else 0.0
     lost_mask = [bool(s < WORD_MATCH_THRESHOLD) for s in recall]
     added_mask = [bool(s < WORD_MATCH_THRESHOLD) for s in precision]
-    lost = _phrases(english_words, lost_mask, english.text)
-    added = _phrases(back_words, added_mask, back.text)
-    return MeaningScores(
+    return _WordComparison(
         cosine=cosine,
-        token_f1=token_f1,
+        token_f1=2 * p * r / (p + r) if p + r else 0.0,
         lost_weight=sum(lost_mask) / max(len(english_words), 1),
         added_weight=sum(added_mask) / max(len(back_words), 1),
-        divergence=Divergence(
-            lost=tuple(text for text, _ in lost),
-            added=tuple(text for text, _ in added),
-            lost_spans=tuple(span for _, span in lost),
-        ),
+        lost=_phrases(english_words, lost_mask, english.text),
+        added=_phrases(back_words, added_mask, back.text),
     )
+
+
+def _probe_groups(english: str, back: str, words: _WordComparison) -> list[tuple[str, list[str]]]:
+    """(reference, edited variants) per diverging phrase; the score keeps the best variant."""
+    groups: list[tuple[str, list[str]]] = []
+    for _, span in words.lost:
+        if words.added:
+            variants = [english[: span.start] + added + english[span.end:]
+                        for added, _ in words.added]
+        else:
+            variants = [english[: span.start] + english[span.end:]]
+        groups.append((english, variants))
+    if not words.lost:
+        for _, span in words.added:
+            groups.append((back, [back[: span.start] + back[span.end:]]))
+    return groups
+
+
+def score_meaning(english: Sequence[str], back: Sequence[str], embedder: Embedder
+                  ) -> list[MeaningScores]:
+    """Meaning signals for each (English side, back-translation) pair, batched."""
+    embedded = embedder.embed([*english, *back])
+    n = len(english)
+    comparisons = [_compare_words(a, b) for a, b in zip(embedded[:n], embedded[n:], strict=True)]
+    groups = [_probe_groups(a, b, c) for a, b, c in zip(english, back, comparisons, strict=True)]
+    probe_texts = sorted({text for pair_groups in groups for ref, variants in pair_groups
+                          for text in [ref, *variants[:_MAX_PROBES_PER_PAIR]]})
+    vectors = {e.text: e.vector for e in embedder.embed(probe_texts)} if probe_texts else {}
+    results = []
+    for comparison, pair_groups in zip(comparisons, groups, strict=True):
+        substitution = 1.0
+        for reference, variants in pair_groups:
+            best = max(float(vectors[reference] @ vectors[v])
+                       for v in variants[:_MAX_PROBES_PER_PAIR])
+            substitution = min(substitution, best)
+        results.append(MeaningScores(
+            cosine=comparison.cosine,
+            token_f1=comparison.token_f1,
+            lost_weight=comparison.lost_weight,
+            added_weight=comparison.added_weight,
+            substitution=substitution,
+            divergence=Divergence(
+                lost=tuple(text for text, _ in comparison.lost),
+                added=tuple(text for text, _ in comparison.added),
+                lost_spans=tuple(span for _, span in comparison.lost),
+            ),
+        ))
+    return results

@@ -48,3 +48,15 @@ def has_vietnamese_marks(word: str) -> bool:
     if any(ch in _VIETNAMESE_LETTERS for ch in word):
         return True
     return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", word))
+
+
+def fold_aligned(text: str) -> str | None:
+    """Like `fold`, but keeping every character at its offset, so matches map back to `text`.
+
+    None when that is impossible (NFD input, or case-folding that changes length); callers then
+    report a match over the whole text instead of at a wrong place.
+    """
+    folded = normalize_tones(text).lower()
+    if len(folded) != len(text):
+        return None
+    return "".join(" " if ch.isspace() else ch for ch in folded)

@@ -74,7 +74,7 @@ _EN_WORD_VALUES = {
     "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
     "ninth": 9, "tenth": 10, "once": 1, "triple": 3, "both": 2, "pair": 2, "couple": 2,
 }
-_ROMAN = re.compile(r"(?<![\w.])(X{0,3}(?:IX|IV|V?I{0,3})|XL|L)(?![\w.])")
+_ROMAN = re.compile(r"(?<![\w.])(X{0,3}(?:IX|IV|V?I{0,3})|XL|L)(?!\w)")
 _ROMAN_CONTEXT = re.compile(
     r"(?:thứ|khóa|khoá|quý|Quý|Khóa|Khoá|Thứ|lần thứ|số|phần|chương|Chương|War|Phase|Part)\s*$"
 )

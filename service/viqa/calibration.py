@@ -1,0 +1,58 @@
+"""Fit the meaning model's weights on labelled segments: `python -m viqa.calibration FILE`.
+
+Fits a logistic regression (standardised features, light L2) of "bad" on the four meaning
+signals, using ok segments and bad segments whose error is one only meaning can catch
+(mistranslation, omission, addition). Prints the weights to paste into `viqa.decide`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+import numpy as np
+
+from viqa.decide import MeaningModel
+from viqa.domain import MeaningScores
+
+MEANING_ERRORS = frozenset({"mistranslation", "omission", "addition"})
+
+
+def features(scores: MeaningScores) -> list[float]:
+    return [1 - scores.cosine, 1 - scores.substitution, scores.lost_weight, scores.added_weight]
+
+
+def fit_meaning_model(scores: Sequence[MeaningScores], bad: Sequence[bool], *,
+                      l2: float = 0.01, steps: int = 50_000, rate: float = 0.5) -> MeaningModel:
+    x = np.array([features(s) for s in scores], dtype=float)
+    y = np.array(bad, dtype=float)
+    mean, std = x.mean(axis=0), np.maximum(x.std(axis=0), 1e-9)
+    z = (x - mean) / std
+    w, b = np.zeros(x.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(z @ w + b)))
+        w -= rate * (z.T @ (p - y) / len(y) + l2 * w)
+        b -= rate * float((p - y).mean())
+    weights = w / std
+    bias = b - float((w * mean / std).sum())
+    return MeaningModel(bias=round(bias, 2), cosine=round(float(weights[0]), 2),
+                        substitution=round(float(weights[1]), 2),
+                        lost=round(float(weights[2]), 2), added=round(float(weights[3]), 2))
+
+
+def main(path: str) -> None:
+    from viqa.inputs import read_labelled
+    from viqa.pipeline import pairs_from_segments, score_pairs
+    from viqa.score.embed import SentenceTransformerEmbedder
+
+    items = [i for i in read_labelled(path) if i.label == "ok" or i.error in MEANING_ERRORS]
+    pairs = pairs_from_segments([i.segment for i in items])
+    meaning = score_pairs(pairs, "en-vi", SentenceTransformerEmbedder())
+    kept = [(meaning[p.id], i.label == "bad") for p, i in zip(pairs, items, strict=True)
+            if p.id in meaning]
+    model = fit_meaning_model([s for s, _ in kept], [b for _, b in kept])
+    print(f"{len(kept)} segments; fitted {model}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else "seeds/devset.en-vi.jsonl")

@@ -1,0 +1,237 @@
+"""Names and titles: people and places must survive translation; so must their titles.
+
+Names compare without diacritics or spaces (Nguyễn Hiếu Nghĩa ~ Nguyen Hieu Nghia, Hà Nội ~
+Hanoi); exonyms (China ~ Trung Quốc) and titles (People's Committee ~ UBND) compare through
+tables of renderings, so locale differences never raise a flag by themselves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from viqa.checks.base import Example, Finding, PairContext, check
+from viqa.domain import Category, Severity, Span
+from viqa.text.lexicon import (
+    EN_STOPWORDS,
+    PLACE_NAMES,
+    TITLE_CONCEPTS,
+    TITLE_IDIOMS,
+    VI_NAME_BREAKERS,
+    EN_WEEKDAYS,
+    VI_SURNAMES,
+    VI_WEEKDAY_NUMBERS,
+)
+from viqa.text.normalize import fold_aligned, strip_diacritics
+from viqa.text.tokens import Token, tokenize
+
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+    r"(?:[aeiouy]{1,3})(?:ng|nh|ch|[cmnpt])?$"
+)
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[\s\-.'’]", "", strip_diacritics(text).casefold())
+
+
+def _looks_vietnamese(token: str) -> bool:
+    return bool(_SYLLABLE.match(strip_diacritics(token).casefold()))
+
+
+def _capitalised_runs(text: str) -> Iterator[list[Token]]:
+    """Runs of capitalised words separated by spaces only (a comma ends a run)."""
+    run: list[Token] = []
+    for token in [*tokenize(text), None]:
+        joined = not run or (token is not None and not text[run[-1].end: token.start].strip())
+        if token is not None and token.text[:1].isupper() and not token.text.isupper() and joined:
+            run.append(token)
+            continue
+        if run:
+            yield run
+        run = []
+        if token is not None and token.text[:1].isupper() and not token.text.isupper():
+            run = [token]
+
+
+def english_names(text: str) -> list[tuple[str, Span]]:
+    """Vietnamese-looking names written in English text: Nguyen Hieu Nghia, Can Tho."""
+    names = []
+    for run in _capitalised_runs(text):
+        while run and (run[0].text.casefold() in EN_STOPWORDS or not _looks_vietnamese(run[0].text)):
+            run = run[1:]
+        while run and not _looks_vietnamese(run[-1].text):
+            run = run[:-1]
+        if len(run) >= 2 and all(_looks_vietnamese(t.text) for t in run):
+            names.append((text[run[0].start: run[-1].end], Span(run[0].start, run[-1].end)))
+    return names
+
+
+def vietnamese_person_names(text: str) -> list[tuple[str, Span]]:
+    """Surname-led names in Vietnamese text: Nguyễn Hiếu Nghĩa, Lữ Quang Ngòi, Hà Nội."""
+    names = []
+    for run in _capitalised_runs(text):
+        for i, token in enumerate(run):
+            if strip_diacritics(token.text).casefold() not in VI_SURNAMES:
+                continue
+            rest = run[i + 1: i + 4]
+            if not rest or rest[0].text.casefold() in VI_NAME_BREAKERS or token.text == "Đảng":
+                continue
+            names.append((text[token.start: rest[-1].end], Span(token.start, rest[-1].end)))
+            break
+    return names
+
+
+@check("NAME_MISMATCH", category=Category.MISTRANSLATION, severity=Severity.CRITICAL,
+       requires=("english",), examples=(
+           Example(source="Mr. Nguyen Hieu Nghia chaired the meeting.",
+                   translation="Ông Nguyễn Hữu Nghĩa chủ trì cuộc họp."),
+           Example(source="Mr. Nguyen Hieu Nghia chaired the meeting.",
+                   translation="Ông Nguyễn Hiếu Nghĩa chủ trì cuộc họp.", flagged=False),
+           Example(source="Rain flooded houses in Can Tho.",
+                   translation="Mưa làm ngập nhà ở Đà Nẵng."),
+           Example(source="Exports to China rose.", translation="Xuất khẩu sang Nhật Bản tăng."),
+           Example(source="Farmers in the Mekong Delta met in Hanoi.",
+                   translation="Nông dân Đồng bằng sông Cửu Long họp tại Hà Nội.", flagged=False),
+       ))
+def name_mismatch(context: PairContext) -> Iterator[Finding]:
+    """A person or place named on one side and absent from the other."""
+    english, vietnamese = context.english or "", context.vietnamese or ""
+    english_key, vietnamese_key = _key(english), _key(vietnamese)
+    translation_is_vi = context.target_lang == "vi"
+    for name, span in english_names(english):
+        if _key(name) not in vietnamese_key:
+            yield _name_finding(context, name, span, name_in_translation=not translation_is_vi)
+    for name, span in vietnamese_person_names(vietnamese):
+        if _key(name) not in english_key:
+            yield _name_finding(context, name, span, name_in_translation=translation_is_vi)
+    for concept, (english_forms, vietnamese_forms) in PLACE_NAMES.items():
+        in_english = _first(english, english_forms)
+        in_vietnamese = _first(vietnamese, vietnamese_forms)
+        if (in_english is None) != (in_vietnamese is None):
+            found = in_english or in_vietnamese
+            assert found is not None
+            on_english = in_english is not None
+            yield _name_finding(context, english[found.start: found.end] if on_english
+                                else vietnamese[found.start: found.end], found,
+                                name_in_translation=(on_english != translation_is_vi),
+                                concept=concept)
+
+
+_EN_WEEKDAY = re.compile(r"\b(" + "|".join(d.capitalize() for d in EN_WEEKDAYS) + r")\b")
+_VI_WEEKDAY = re.compile(r"(?<!\w)(?:[Tt]hứ\s+(" + "|".join(VI_WEEKDAY_NUMBERS) + r")|"
+                         r"[Cc]hủ\s+[Nn]hật)(?!\w)", re.IGNORECASE)
+
+
+def weekdays(text: str, lang: str) -> dict[int, Span]:
+    """Days of the week named in `text` (0 = Monday), with where they are."""
+    found: dict[int, Span] = {}
+    if lang == "en":
+        for match in _EN_WEEKDAY.finditer(text):
+            found.setdefault(EN_WEEKDAYS.index(match.group(1).casefold()),
+                             Span(match.start(), match.end()))
+        return found
+    for match in _VI_WEEKDAY.finditer(text):
+        number = match.group(1)
+        if number is not None and number[0].islower() and not number.isdigit():
+            continue  # "thứ hai" in lower case is the ordinal "second", not Monday
+        day = 6 if number is None else VI_WEEKDAY_NUMBERS[number.casefold()]
+        found.setdefault(day, Span(match.start(), match.end()))
+    return found
+
+
+@check("WEEKDAY_MISMATCH", category=Category.MISTRANSLATION, severity=Severity.MAJOR,
+       requires=("english",), examples=(
+           Example(source="The museum is free every Sunday.",
+                   translation="Bảo tàng miễn phí vào mỗi thứ Bảy."),
+           Example(source="Prices fell on Thursday.", translation="Giá giảm vào thứ Năm.",
+                   flagged=False),
+           Example(source="It is the second time.", translation="Đây là lần thứ hai.",
+                   flagged=False),
+       ))
+def weekday_mismatch(context: PairContext) -> Iterator[Finding]:
+    """A day of the week that changes between the two sides (Sunday vs thứ Bảy)."""
+    english, vietnamese = context.english or "", context.vietnamese or ""
+    in_english, in_vietnamese = weekdays(english, "en"), weekdays(vietnamese, "vi")
+    if not in_english or not in_vietnamese or set(in_english) == set(in_vietnamese):
+        return
+    translation_is_vi = context.target_lang == "vi"
+    days, text = (in_vietnamese, vietnamese) if translation_is_vi else (in_english, english)
+    for day, span in days.items():
+        if day not in (in_english if translation_is_vi else in_vietnamese):
+            yield Finding(f"'{text[span.start: span.end]}' is not the day the source names.",
+                          context.span_in_translation(span.start, span.end))
+
+
+def _name_finding(context: PairContext, name: str, span: Span, *,
+                  name_in_translation: bool, concept: str | None = None) -> Finding:
+    """`span` is in the side that has the name; the flag sits in the translation when possible."""
+    if name_in_translation:
+        return Finding(f"'{name}' is not in the source.",
+                       context.span_in_translation(span.start, span.end))
+    return Finding(f"'{name}' of the source is missing or changed in the translation.",
+                   context.span_in_source(span.start, span.end), side="source")
+
+
+def _first(text: str, forms: tuple[str, ...]) -> Span | None:
+    """The first occurrence, with a capital, of any form that does not end a longer name
+    ("Pháp" is France, "biện pháp" is not; "Chủ Nhật" is Sunday, not Japan)."""
+    folded = fold_aligned(text)
+    if folded is None:
+        return None
+    for form in sorted(forms, key=len, reverse=True):
+        for match in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", folded):
+            if not any(ch.isupper() for ch in text[match.start(): match.end()]):
+                continue
+            before = text[: match.start()].rstrip().split(" ")[-1:]
+            if before and before[0][:1].isupper() and not text[: match.start()].rstrip().endswith(
+                    (".", ",", ";", ":")) and len(form.split()) == 1:
+                continue
+            return Span(match.start(), match.end())
+    return None
+
+
+def title_concepts(text: str, lang: str) -> dict[str, Span]:
+    """Titles and bodies named in `text`, longest renderings first, each consumed once."""
+    folded = fold_aligned(text)
+    if folded is None:
+        return {}
+    for idiom in TITLE_IDIOMS:
+        folded = folded.replace(idiom, " " * len(idiom))
+    forms = [(form, concept) for concept, (en, vi) in TITLE_CONCEPTS.items()
+             for form in (en if lang == "en" else vi)]
+    found: dict[str, Span] = {}
+    for form, concept in sorted(forms, key=lambda f: len(f[0]), reverse=True):
+        pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?:s)?(?!\w)")
+        for match in pattern.finditer(folded):
+            found.setdefault(concept, Span(match.start(), match.end()))
+            folded = folded[: match.start()] + " " * (match.end() - match.start()) + folded[match.end():]
+    return found
+
+
+@check("TITLE_MISMATCH", category=Category.MISTRANSLATION, severity=Severity.MAJOR,
+       requires=("english",), examples=(
+           Example(source="Deputy Prime Minister Tran Hong Ha visited the site.",
+                   translation="Thủ tướng Trần Hồng Hà thăm công trường."),
+           Example(source="The Chairman of the Provincial People's Committee spoke.",
+                   translation="Chủ tịch UBND tỉnh phát biểu.", flagged=False),
+           Example(source="Ms. Thu, Secretary of the District Party Committee, spoke.",
+                   translation="Bà Thu, Chủ tịch UBND huyện, phát biểu."),
+       ))
+def title_mismatch(context: PairContext) -> Iterator[Finding]:
+    """A title or body (Secretary, Deputy, People's Committee) not rendered on the other side."""
+    english, vietnamese = context.english or "", context.vietnamese or ""
+    in_english = title_concepts(english, "en")
+    in_vietnamese = title_concepts(vietnamese, "vi")
+    translation_is_vi = context.target_lang == "vi"
+    for concept in sorted(set(in_english) ^ set(in_vietnamese)):
+        on_english = concept in in_english
+        span = in_english[concept] if on_english else in_vietnamese[concept]
+        text = english if on_english else vietnamese
+        title = text[span.start: span.end]
+        if on_english == translation_is_vi:  # the title is on the source side only
+            yield Finding(f"The source's title '{title}' is not rendered in the translation.",
+                          context.span_in_source(span.start, span.end), side="source")
+        else:
+            yield Finding(f"The title '{title}' is not in the source.",
+                          context.span_in_translation(span.start, span.end))

@@ -1,0 +1,1 @@
+"""Data files shipped with viqa (word lists, built-in glossary)."""

@@ -1,0 +1,63 @@
+"""From signals to a verdict: the meaning risk of a pair, then each sentence's risk, severity
+and whether it is flagged.
+
+The meaning risk is a logistic model over four signals from `viqa.score.divergence`, fitted on
+seeds/devset.en-vi.jsonl (`python -m viqa.calibration` refits them and prints the numbers). A
+deterministic flag carries its own risk by severity; a sentence's risk is the highest of all.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from viqa.domain import Flag, MeaningScores, Severity
+
+DEFAULT_THRESHOLD = 0.5
+
+
+@dataclass(frozen=True)
+class MeaningModel:
+    """Logistic weights over (1 - cosine, 1 - substitution, lost share, added share)."""
+
+    bias: float
+    cosine: float
+    substitution: float
+    lost: float
+    added: float
+
+    def risk(self, scores: MeaningScores) -> float:
+        z = (self.bias + self.cosine * (1 - scores.cosine)
+             + self.substitution * (1 - scores.substitution)
+             + self.lost * scores.lost_weight + self.added * scores.added_weight)
+        return 1 / (1 + math.exp(-z))
+
+
+MEANING_MODEL = MeaningModel(bias=-3.03, cosine=1.93, substitution=12.62, lost=7.87, added=4.9)
+
+
+def meaning_risk(scores: MeaningScores) -> float:
+    return MEANING_MODEL.risk(scores)
+
+
+def meaning_severity(risk: float) -> Severity:
+    if risk >= 0.9:
+        return Severity.CRITICAL
+    if risk >= 0.7:
+        return Severity.MAJOR
+    return Severity.MINOR
+
+
+@dataclass(frozen=True)
+class Verdict:
+    risk: float
+    flagged: bool
+    severity: Severity | None
+
+
+def decide(flags: list[Flag], *, threshold: float = DEFAULT_THRESHOLD,
+           baseline_risk: float = 0.0) -> Verdict:
+    """A sentence's risk is its worst signal; it is flagged at or above `threshold`."""
+    risk = max([baseline_risk, *(f.risk for f in flags)])
+    severity = max((f.severity for f in flags), key=lambda s: s.rank, default=None)
+    return Verdict(risk=risk, flagged=risk >= threshold, severity=severity)

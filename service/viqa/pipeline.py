@@ -1,0 +1,254 @@
+"""Document -> Report: segment, align, back-translate, score, check, decide. Pure: no I/O.
+
+Reads top to bottom. Each stage is a function over plain dataclasses from `viqa.domain`:
+
+    pairs   = pairs_from_document(...) | pairs_from_segments(...)   # text -> aligned pairs
+    pairs   = back_translate(pairs, ...)                             # fill missing back-translations
+    meaning = score_pairs(pairs, ...)                                # embeddings, diverging words
+    flags   = run_checks(context) for each pair                     # deterministic + meaning
+    result  = decide(flags)                                          # risk, severity, flagged
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+
+from viqa import __version__
+from viqa.checks import REGISTRY, PairContext, run_checks
+from viqa.decide import DEFAULT_THRESHOLD, MEANING_MODEL, decide, meaning_risk
+from viqa.domain import (
+    Direction,
+    MeaningScores,
+    Pair,
+    Report,
+    SegmentInput,
+    SentenceResult,
+    Span,
+)
+from viqa.glossary import Glossary
+from viqa.score.divergence import score_meaning
+from viqa.score.embed import Embedder
+from viqa.text.align import align_sentences
+from viqa.text.segment import split_sentences
+from viqa.translate.base import Translator
+
+
+@dataclass(frozen=True)
+class CheckOptions:
+    """What a check run may use. Models are optional: without them, deterministic checks run
+    and meaning is scored only where a back-translation was supplied and an embedder given."""
+
+    threshold: float = DEFAULT_THRESHOLD
+    glossary: Glossary = field(default_factory=Glossary.builtin)
+    embedder: Embedder | None = None
+    to_english: Translator | None = None
+    to_vietnamese: Translator | None = None
+
+
+def direction_of(source_lang: str | None, target_lang: str) -> Direction:
+    if source_lang is None:
+        return "vi"
+    pair = (source_lang, target_lang)
+    if pair == ("en", "vi"):
+        return "en-vi"
+    if pair == ("vi", "en"):
+        return "vi-en"
+    raise ValueError(f"unsupported language pair {source_lang}->{target_lang}; "
+                     "viqa checks en->vi, vi->en, or Vietnamese alone")
+
+
+# --- stage 1: text -> pairs ---------------------------------------------------------------
+
+def pairs_from_segments(segments: Sequence[SegmentInput]) -> list[Pair]:
+    """Pre-segmented rows: each row is one pair; offsets are into that row's own texts."""
+    return [
+        Pair(
+            id=s.id,
+            translation=s.translation,
+            translation_span=Span(0, len(s.translation)),
+            source=s.source,
+            source_span=Span(0, len(s.source)) if s.source is not None else None,
+            backtranslation=s.backtranslation,
+        )
+        for s in segments
+    ]
+
+
+def pairs_from_document(source: str | None, translation: str, direction: Direction
+                        ) -> list[Pair]:
+    """Whole articles: split both sides into sentences and align them."""
+    target_sentences = split_sentences(translation)
+    if source is None:
+        return [Pair(id=str(i + 1), translation=s.text, translation_span=s.span,
+                     paragraph=s.paragraph)
+                for i, s in enumerate(target_sentences)]
+    source_lang, target_lang = ("en", "vi") if direction == "en-vi" else ("vi", "en")
+    source_sentences = split_sentences(source)
+    pairs = []
+    last_end = 0
+    for number, bead in enumerate(
+        align_sentences(source_sentences, target_sentences, source_lang, target_lang), start=1
+    ):
+        src = [source_sentences[i] for i in bead.source]
+        tgt = [target_sentences[j] for j in bead.target]
+        # An omission gets an empty span where its translation would have been.
+        t_span = Span(tgt[0].start, tgt[-1].end) if tgt else Span(last_end, last_end)
+        last_end = t_span.end
+        s_span = Span(src[0].start, src[-1].end) if src else None
+        pairs.append(Pair(
+            id=str(number),
+            translation=translation[t_span.start: t_span.end],
+            translation_span=t_span,
+            source=source[s_span.start: s_span.end] if s_span else None,
+            source_span=s_span,
+            unaligned="source" if not tgt else ("translation" if not src else None),
+            paragraph=tgt[0].paragraph if tgt else None,
+        ))
+    return pairs
+
+
+# --- stage 2: back-translation ------------------------------------------------------------
+
+def back_translate(pairs: list[Pair], direction: Direction, options: CheckOptions
+                   ) -> tuple[list[Pair], dict[str, float], list[str]]:
+    """Fill missing back-translations with the MT model; returns pairs, confidences, warnings.
+
+    en-vi: the Vietnamese translation goes to English; vi-en: the Vietnamese source goes to
+    English, to compare with the given English.
+    """
+    def text_to_translate(pair: Pair) -> str | None:
+        if direction == "en-vi" and pair.source is not None:
+            return pair.translation
+        if direction == "vi-en":
+            return pair.source
+        return None
+
+    todo = [p for p in pairs if not p.backtranslation and (text_to_translate(p) or "").strip()]
+    if not todo:
+        return pairs, {}, []
+    if options.to_english is None:
+        return pairs, {}, [
+            f"{len(todo)} sentence(s) have no back-translation and no MT model is loaded: "
+            "meaning was not scored for them (run `viqa models pull`, pass --model with a "
+            "local folder, or send back-translations)"
+        ]
+    texts = [text_to_translate(p) or "" for p in todo]
+    translations = options.to_english.translate(texts)
+    filled = {p.id: t for p, t in zip(todo, translations, strict=True)}
+    confidences = {pid: t.confidence for pid, t in filled.items() if t.confidence is not None}
+    return ([replace(p, backtranslation=filled[p.id].text) if p.id in filled else p
+             for p in pairs], confidences, [])
+
+
+# --- stage 3: meaning ---------------------------------------------------------------------
+
+def english_side(pair: Pair, direction: Direction) -> str | None:
+    if direction == "en-vi":
+        return pair.source
+    if direction == "vi-en":
+        return pair.translation
+    return None
+
+
+def score_pairs(pairs: list[Pair], direction: Direction, embedder: Embedder | None
+                ) -> dict[str, MeaningScores]:
+    """Meaning scores for every pair that has both an English side and a back-translation."""
+    if embedder is None:
+        return {}
+    scorable = [p for p in pairs
+                if (english_side(p, direction) or "").strip() and (p.backtranslation or "").strip()
+                and p.translation.strip()]
+    if not scorable:
+        return {}
+    scores = score_meaning([english_side(p, direction) or "" for p in scorable],
+                           [p.backtranslation or "" for p in scorable], embedder)
+    return {p.id: s for p, s in zip(scorable, scores, strict=True)}
+
+
+# --- stages 4-5: checks and decision ------------------------------------------------------
+
+def judge_pairs(pairs: list[Pair], direction: Direction, meaning: dict[str, MeaningScores],
+                confidences: dict[str, float], options: CheckOptions, *, in_document: bool
+                ) -> list[SentenceResult]:
+    paragraph_sizes = Counter(p.paragraph for p in pairs if p.paragraph is not None)
+    results = []
+    previous: str | None = None
+    for pair in pairs:
+        pair_direction: Direction = direction if pair.source is not None else "vi"
+        if direction == "vi-en" and pair.source is None:
+            pair_direction = "vi-en"  # an English sentence with no Vietnamese source
+        context = PairContext(
+            pair=pair,
+            direction=pair_direction,
+            glossary=options.glossary,
+            meaning=meaning.get(pair.id),
+            previous_translation=previous,
+            sentences_in_paragraph=paragraph_sizes.get(pair.paragraph, 1) if in_document else 1,
+            in_document=in_document,
+            threshold=options.threshold,
+        )
+        flags = run_checks(context)
+        scores = meaning.get(pair.id)
+        verdict = decide(flags, threshold=options.threshold,
+                         baseline_risk=meaning_risk(scores) if scores else 0.0)
+        results.append(SentenceResult(
+            id=pair.id,
+            source=pair.source,
+            translation=pair.translation,
+            backtranslation=pair.backtranslation,
+            source_offset=pair.source_span.start if pair.source_span else None,
+            source_length=pair.source_span.length if pair.source_span else None,
+            offset=pair.translation_span.start,
+            length=pair.translation_span.length,
+            risk=verdict.risk,
+            flagged=verdict.flagged,
+            severity=verdict.severity,
+            flags=flags,
+            meaning=scores,
+            mt_confidence=confidences.get(pair.id),
+        ))
+        if pair.translation.strip():
+            previous = pair.translation
+    return results
+
+
+def signature(options: CheckOptions, direction: Direction) -> dict[str, object]:
+    """What produced a result, so a score can be explained and compared later."""
+    return {
+        "viqa": __version__,
+        "direction": direction,
+        "embedding_model": options.embedder.model_id if options.embedder else None,
+        "mt_model": options.to_english.model_id if options.to_english else None,
+        "threshold": options.threshold,
+        "meaning_model": vars(MEANING_MODEL),
+        "checks": sorted(REGISTRY),
+        "glossary_entries": len(options.glossary.entries),
+    }
+
+
+def _run(pairs: list[Pair], direction: Direction, options: CheckOptions, *, in_document: bool
+         ) -> Report:
+    pairs, confidences, warnings = back_translate(pairs, direction, options)
+    meaning = score_pairs(pairs, direction, options.embedder)
+    if options.embedder is None and any(p.backtranslation for p in pairs):
+        warnings.append("no embedding model loaded: meaning was not scored")
+    results = judge_pairs(pairs, direction, meaning, confidences, options,
+                          in_document=in_document)
+    return Report(direction, results, signature(options, direction), warnings)
+
+
+def check_segments(segments: Sequence[SegmentInput], *, direction: Direction = "en-vi",
+                   options: CheckOptions | None = None) -> Report:
+    """Check pre-segmented rows. Rows without a source are checked as translation only."""
+    return _run(pairs_from_segments(segments), direction, options or CheckOptions(),
+                in_document=False)
+
+
+def check_document(translation: str, *, source: str | None = None, source_lang: str = "en",
+                   target_lang: str = "vi", options: CheckOptions | None = None) -> Report:
+    """Check a whole article: segmented, aligned, and judged sentence by sentence."""
+    direction = direction_of(source_lang if source is not None else None, target_lang)
+    pairs = pairs_from_document(source, translation, direction)
+    return _run(pairs, direction, options or CheckOptions(), in_document=True)
