@@ -12,19 +12,15 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from viqa.decide import MeaningModel
+from viqa.decide import MeaningModel, meaning_features
 from viqa.domain import MeaningScores
 
 MEANING_ERRORS = frozenset({"mistranslation", "omission", "addition"})
 
 
-def features(scores: MeaningScores) -> list[float]:
-    return [1 - scores.cosine, 1 - scores.substitution, scores.lost_weight, scores.added_weight]
-
-
 def fit_meaning_model(scores: Sequence[MeaningScores], bad: Sequence[bool], *,
                       l2: float = 0.01, steps: int = 50_000, rate: float = 0.5) -> MeaningModel:
-    x = np.array([features(s) for s in scores], dtype=float)
+    x = np.array([meaning_features(s) for s in scores], dtype=float)
     y = np.array(bad, dtype=float)
     mean, std = x.mean(axis=0), np.maximum(x.std(axis=0), 1e-9)
     z = (x - mean) / std
@@ -35,9 +31,9 @@ def fit_meaning_model(scores: Sequence[MeaningScores], bad: Sequence[bool], *,
         b -= rate * float((p - y).mean())
     weights = w / std
     bias = b - float((w * mean / std).sum())
-    return MeaningModel(bias=round(bias, 2), cosine=round(float(weights[0]), 2),
-                        substitution=round(float(weights[1]), 2),
-                        lost=round(float(weights[2]), 2), added=round(float(weights[3]), 2))
+    w1, w2, w3, w4, w5 = (round(float(v), 2) for v in weights)
+    return MeaningModel(bias=round(bias, 2), cosine=w1, substitution=w2, lost=w3, added=w4,
+                        one_sided=w5)
 
 
 def main(path: str) -> None:

@@ -22,7 +22,7 @@ from viqa.pipeline import CheckOptions, check_document, check_segments, directio
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="viqa: Vietnamese-English translation QA.")
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 EXIT_FLAGGED, EXIT_BAD_INPUT = 1, 2
 PROGRESS_MIN_SEGMENTS = 200
 CHUNK = 64

@@ -18,22 +18,33 @@ DEFAULT_THRESHOLD = 0.5
 
 @dataclass(frozen=True)
 class MeaningModel:
-    """Logistic weights over (1 - cosine, 1 - substitution, lost share, added share)."""
+    """Logistic weights over (1 - cosine, 1 - substitution, lost share, added share,
+    words in the longest one-sided phrase beyond two)."""
 
     bias: float
     cosine: float
     substitution: float
     lost: float
     added: float
+    one_sided: float
 
     def risk(self, scores: MeaningScores) -> float:
-        z = (self.bias + self.cosine * (1 - scores.cosine)
-             + self.substitution * (1 - scores.substitution)
-             + self.lost * scores.lost_weight + self.added * scores.added_weight)
+        z = self.bias + sum(w * x for w, x in zip(self.weights, meaning_features(scores),
+                                                  strict=True))
         return 1 / (1 + math.exp(-z))
 
+    @property
+    def weights(self) -> tuple[float, ...]:
+        return (self.cosine, self.substitution, self.lost, self.added, self.one_sided)
 
-MEANING_MODEL = MeaningModel(bias=-3.03, cosine=1.93, substitution=12.62, lost=7.87, added=4.9)
+
+def meaning_features(scores: MeaningScores) -> tuple[float, ...]:
+    return (1 - scores.cosine, 1 - scores.substitution, scores.lost_weight, scores.added_weight,
+            float(max(scores.one_sided_words - 2, 0)))
+
+
+MEANING_MODEL = MeaningModel(bias=-3.28, cosine=2.39, substitution=14.1, lost=3.52, added=6.55,
+                             one_sided=1.99)
 
 
 def meaning_risk(scores: MeaningScores) -> float:

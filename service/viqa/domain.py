@@ -140,6 +140,9 @@ class MeaningScores:
     token_f1: float
     lost_weight: float
     added_weight: float
+    one_sided_words: int = 0
+    """Words in the longest lost (or added) phrase when nothing stands against it on the other
+    side: a clause dropped or invented, rather than a word swapped."""
     substitution: float = 1.0
     """Cosine of the English side with itself after the diverging words are swapped in (or,
     with nothing to swap, taken out): how much the divergence alone changes the meaning."""
@@ -172,6 +175,7 @@ class SentenceResult:
                 "cosine": round(self.meaning.cosine, 4),
                 "token_f1": round(self.meaning.token_f1, 4),
                 "substitution": round(self.meaning.substitution, 4),
+                "one_sided_words": self.meaning.one_sided_words,
                 "lost": list(self.meaning.divergence.lost),
                 "added": list(self.meaning.divergence.added),
             }

@@ -13,30 +13,22 @@ from collections.abc import Iterator
 from viqa.checks.base import Example, Finding, PairContext, check
 from viqa.domain import Category, Severity, Span
 from viqa.text.lexicon import (
+    EN_PLACE_SUFFIXES,
     EN_STOPWORDS,
+    EN_WEEKDAYS,
     PLACE_NAMES,
     TITLE_CONCEPTS,
     TITLE_IDIOMS,
     VI_NAME_BREAKERS,
-    EN_WEEKDAYS,
     VI_SURNAMES,
     VI_WEEKDAY_NUMBERS,
 )
-from viqa.text.normalize import fold_aligned, strip_diacritics
+from viqa.text.normalize import fold, fold_aligned, is_vietnamese_syllable, strip_diacritics
 from viqa.text.tokens import Token, tokenize
-
-_SYLLABLE = re.compile(
-    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
-    r"(?:[aeiouy]{1,3})(?:ng|nh|ch|[cmnpt])?$"
-)
 
 
 def _key(text: str) -> str:
     return re.sub(r"[\s\-.'’]", "", strip_diacritics(text).casefold())
-
-
-def _looks_vietnamese(token: str) -> bool:
-    return bool(_SYLLABLE.match(strip_diacritics(token).casefold()))
 
 
 def _capitalised_runs(text: str) -> Iterator[list[Token]]:
@@ -57,12 +49,17 @@ def _capitalised_runs(text: str) -> Iterator[list[Token]]:
 def english_names(text: str) -> list[tuple[str, Span]]:
     """Vietnamese-looking names written in English text: Nguyen Hieu Nghia, Can Tho."""
     names = []
+    first_word = tokenize(text)[:1]
     for run in _capitalised_runs(text):
-        while run and (run[0].text.casefold() in EN_STOPWORDS or not _looks_vietnamese(run[0].text)):
+        if run and first_word and run[0] == first_word[0] and \
+                run[0].text.casefold() in EN_STOPWORDS:
+            run = run[1:]  # "The", "In": capitalised only because they start the sentence
+        while run and not is_vietnamese_syllable(run[0].text):
             run = run[1:]
-        while run and not _looks_vietnamese(run[-1].text):
+        while run and (not is_vietnamese_syllable(run[-1].text)
+                       or run[-1].text.casefold() in EN_PLACE_SUFFIXES):
             run = run[:-1]
-        if len(run) >= 2 and all(_looks_vietnamese(t.text) for t in run):
+        if len(run) >= 2 and all(is_vietnamese_syllable(t.text) for t in run):
             names.append((text[run[0].start: run[-1].end], Span(run[0].start, run[-1].end)))
     return names
 
@@ -72,10 +69,10 @@ def vietnamese_person_names(text: str) -> list[tuple[str, Span]]:
     names = []
     for run in _capitalised_runs(text):
         for i, token in enumerate(run):
-            if strip_diacritics(token.text).casefold() not in VI_SURNAMES:
+            if fold(token.text) not in VI_SURNAMES:
                 continue
             rest = run[i + 1: i + 4]
-            if not rest or rest[0].text.casefold() in VI_NAME_BREAKERS or token.text == "Đảng":
+            if not rest or fold(rest[0].text) in VI_NAME_BREAKERS:
                 continue
             names.append((text[token.start: rest[-1].end], Span(token.start, rest[-1].end)))
             break
@@ -106,8 +103,11 @@ def name_mismatch(context: PairContext) -> Iterator[Finding]:
         if _key(name) not in english_key:
             yield _name_finding(context, name, span, name_in_translation=translation_is_vi)
     for concept, (english_forms, vietnamese_forms) in PLACE_NAMES.items():
-        in_english = _first(english, english_forms)
-        in_vietnamese = _first(vietnamese, vietnamese_forms)
+        in_english = _first(english, english_forms, vietnamese=False)
+        in_vietnamese = _first(vietnamese, vietnamese_forms, vietnamese=True)
+        if in_english is not None and _key(english[in_english.start: in_english.end]) in \
+                vietnamese_key:
+            continue  # kept as written: "Vietnam Airlines"
         if (in_english is None) != (in_vietnamese is None):
             found = in_english or in_vietnamese
             assert found is not None
@@ -173,9 +173,10 @@ def _name_finding(context: PairContext, name: str, span: Span, *,
                    context.span_in_source(span.start, span.end), side="source")
 
 
-def _first(text: str, forms: tuple[str, ...]) -> Span | None:
-    """The first occurrence, with a capital, of any form that does not end a longer name
-    ("Pháp" is France, "biện pháp" is not; "Chủ Nhật" is Sunday, not Japan)."""
+def _first(text: str, forms: tuple[str, ...], *, vietnamese: bool) -> Span | None:
+    """The first occurrence, with a capital, of any form. On the Vietnamese side a one-word
+    form next to another capitalised word is part of a longer name, not the country: "Pháp" is
+    France but "biện pháp" is not, "Mỹ Đình" is a stadium, "Chủ Nhật" is Sunday."""
     folded = fold_aligned(text)
     if folded is None:
         return None
@@ -183,12 +184,22 @@ def _first(text: str, forms: tuple[str, ...]) -> Span | None:
         for match in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", folded):
             if not any(ch.isupper() for ch in text[match.start(): match.end()]):
                 continue
-            before = text[: match.start()].rstrip().split(" ")[-1:]
-            if before and before[0][:1].isupper() and not text[: match.start()].rstrip().endswith(
-                    (".", ",", ";", ":")) and len(form.split()) == 1:
+            if vietnamese and " " not in form and _beside_a_capital(text, match.start(),
+                                                                     match.end()):
                 continue
             return Span(match.start(), match.end())
     return None
+
+
+def _beside_a_capital(text: str, start: int, end: int) -> bool:
+    before = text[:start]
+    previous = before.split()[-1:] if before.strip() else []
+    after = text[end:]
+    following = after.split()[:1] if after.strip() else []
+    joined_before = bool(previous) and before[-1:] == " " and previous[0][:1].isupper() and \
+        previous[0][-1:] not in ".,;:!?"
+    joined_after = bool(following) and after[:1] == " " and following[0][:1].isupper()
+    return joined_before or joined_after
 
 
 def title_concepts(text: str, lang: str) -> dict[str, Span]:
@@ -204,8 +215,10 @@ def title_concepts(text: str, lang: str) -> dict[str, Span]:
     for form, concept in sorted(forms, key=lambda f: len(f[0]), reverse=True):
         pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?:s)?(?!\w)")
         for match in pattern.finditer(folded):
-            found.setdefault(concept, Span(match.start(), match.end()))
-            folded = folded[: match.start()] + " " * (match.end() - match.start()) + folded[match.end():]
+            for part in concept.split("+"):  # "Bí thư Tỉnh ủy" is a secretary of a committee
+                found.setdefault(part, Span(match.start(), match.end()))
+            blank = " " * (match.end() - match.start())
+            folded = folded[: match.start()] + blank + folded[match.end():]
     return found
 
 

@@ -9,24 +9,39 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from viqa.checks.base import Example, Finding, PairContext, check
 from viqa.domain import Category, Severity
 from viqa.text.lexicon import (
     EN_DOWN,
+    EN_END,
+    EN_LOSE,
     EN_NEGATION,
+    EN_START,
+    EN_TIME_IDIOMS,
     EN_UP,
+    EN_WIN,
     VI_DIRECTION_IDIOMS,
     VI_DOWN,
+    VI_END,
+    VI_LOSE,
     VI_NEGATION,
     VI_NEGATION_IDIOMS,
+    VI_START,
+    VI_TIME_IDIOMS,
     VI_UP,
+    VI_WIN,
+    VI_WIN_IDIOMS,
 )
 from viqa.text.normalize import fold
 
 
-def _english_words(text: str) -> list[str]:
-    return re.findall(r"[a-z]+(?:'[a-z]+)?", fold(text).replace("n't", " not"))
+def _english_words(text: str, idioms: tuple[str, ...] = ()) -> list[str]:
+    folded = fold(text).replace("n't", " not")
+    for idiom in idioms:
+        folded = re.sub(rf"\b{re.escape(idiom)}\b", " ", folded)
+    return re.findall(r"[a-z]+(?:'[a-z]+)?", folded)
 
 
 def _vietnamese_hits(text: str, cues: tuple[str, ...], idioms: tuple[str, ...]) -> int:
@@ -49,16 +64,34 @@ def vietnamese_negations(text: str) -> int:
     return _vietnamese_hits(text, VI_NEGATION, VI_NEGATION_IDIOMS)
 
 
-def english_direction(text: str) -> int:
-    words = _english_words(text)
-    up, down = any(w in EN_UP for w in words), any(w in EN_DOWN for w in words)
-    return int(up) - int(down)
+@dataclass(frozen=True)
+class Axis:
+    """Two opposite ends of one meaning, with each language's cues and idioms to ignore."""
+
+    name: tuple[str, str]
+    english: tuple[frozenset[str], frozenset[str]]
+    english_idioms: tuple[str, ...]
+    vietnamese: tuple[tuple[str, ...], tuple[str, ...]]
+    vietnamese_idioms: tuple[str, ...]
+
+    def english_side(self, text: str) -> int:
+        words = _english_words(text, self.english_idioms)
+        plus = any(w in self.english[0] for w in words)
+        minus = any(w in self.english[1] for w in words)
+        return int(plus) - int(minus)
+
+    def vietnamese_side(self, text: str) -> int:
+        plus = _vietnamese_hits(text, self.vietnamese[0], self.vietnamese_idioms) > 0
+        minus = _vietnamese_hits(text, self.vietnamese[1], self.vietnamese_idioms) > 0
+        return int(plus) - int(minus)
 
 
-def vietnamese_direction(text: str) -> int:
-    up = _vietnamese_hits(text, VI_UP, VI_DIRECTION_IDIOMS) > 0
-    down = _vietnamese_hits(text, VI_DOWN, VI_DIRECTION_IDIOMS) > 0
-    return int(up) - int(down)
+AXES = (
+    Axis(("a rise", "a fall"), (EN_UP, EN_DOWN), (), (VI_UP, VI_DOWN), VI_DIRECTION_IDIOMS),
+    Axis(("the start of a period", "its end"), (EN_START, EN_END), EN_TIME_IDIOMS,
+         (VI_START, VI_END), VI_TIME_IDIOMS),
+    Axis(("a win", "a loss"), (EN_WIN, EN_LOSE), (), (VI_WIN, VI_LOSE), VI_WIN_IDIOMS),
+)
 
 
 def _sides(context: PairContext) -> tuple[str, str, str | None]:
@@ -100,15 +133,24 @@ def negation_mismatch(context: PairContext) -> Iterator[Finding]:
                    translation="Xuất khẩu tăng 3,5% trong quý I.", flagged=False),
            Example(source="Unemployment fell as the province strengthened training.",
                    translation="Thất nghiệp giảm khi tỉnh tăng cường đào tạo.", flagged=False),
+           Example(source="Accidents fell in the first six months.",
+                   translation="Tai nạn giảm trong sáu tháng cuối năm."),
+           Example(source="Accidents fell in the first half compared with last year.",
+                   translation="Tai nạn giảm trong nửa đầu năm so với năm ngoái.", flagged=False),
+           Example(source="The team beat Thailand 2-1.", translation="Đội tuyển thua Thái Lan 2-1."),
+           Example(source="Investment in the first quarter rose.",
+                   translation="Vốn đầu tư trong quý đầu tiên tăng.", flagged=False),
        ))
 def polarity_mismatch(context: PairContext) -> Iterator[Finding]:
-    """A rise rendered as a fall, or a fall as a rise (tăng/giảm, increase/decrease)."""
+    """Opposites swapped: a rise rendered as a fall (tăng/giảm), the start of a period as its
+    end (đầu/cuối), a win as a loss (thắng/thua)."""
     english, vietnamese, back = _sides(context)
-    english_dir = english_direction(english)
-    if english_dir == 0 or vietnamese_direction(vietnamese) != -english_dir:
-        return
-    if back is not None and english_direction(back) != -english_dir:
-        return
-    said = {1: "a rise", -1: "a fall"}
-    yield Finding(f"One side describes {said[english_dir]}, the other {said[-english_dir]}.",
-                  context.whole_translation())
+    for axis in AXES:
+        english_dir = axis.english_side(english)
+        if english_dir == 0 or axis.vietnamese_side(vietnamese) != -english_dir:
+            continue
+        if back is not None and axis.english_side(back) != -english_dir:
+            continue
+        said = {1: axis.name[0], -1: axis.name[1]}
+        yield Finding(f"One side describes {said[english_dir]}, the other {said[-english_dir]}.",
+                      context.whole_translation())

@@ -14,6 +14,7 @@ Everything is batched: one embedding call for the sentences, one for all the pro
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,8 +34,21 @@ def _is_content(word: EmbeddedWord) -> bool:
     return any(ch.isalpha() for ch in text) and text not in EN_STOPWORDS and len(text) > 1
 
 
+# British spellings mapped to American ones, so "organised" matches "organized".
+_SPELLINGS = tuple((re.compile(a), b) for a, b in (
+    (r"is(e|ed|es|ing|ation|ations)$", r"iz\1"), (r"ys(e|ed|es|ing)$", r"yz\1"),
+    (r"our(s|ed|ing)?$", r"or\1"), (r"tre(s)?$", r"ter\1"),
+    (r"ll(ed|ing|er)$", r"l\1"), (r"ogue(s)?$", r"og\1"), (r"ence(s)?$", r"ense\1"),
+    (r"^programme", "program"), (r"^tonne", "ton"), (r"^dyke", "dike"), (r"^artefact", "artifact"),
+    (r"ae", "e"), (r"oe(?!s?$)", "e"),
+))
+
+
 def _stem(word: str) -> str:
+    """American spelling, then a light suffix strip: enough to match "targets" with "target"."""
     word = word.casefold()
+    for pattern, replacement in _SPELLINGS:
+        word = pattern.sub(replacement, word)
     for suffix in ("ing", "ed", "es", "s"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             return word[: -len(suffix)]
@@ -103,18 +117,20 @@ def _compare_words(english: EmbeddedText, back: EmbeddedText) -> _WordComparison
 
 def _probe_groups(english: str, back: str, words: _WordComparison) -> list[tuple[str, list[str]]]:
     """(reference, edited variants) per diverging phrase; the score keeps the best variant."""
-    groups: list[tuple[str, list[str]]] = []
-    for _, span in words.lost:
-        if words.added:
-            variants = [english[: span.start] + added + english[span.end:]
-                        for added, _ in words.added]
-        else:
-            variants = [english[: span.start] + english[span.end:]]
-        groups.append((english, variants))
-    if not words.lost:
-        for _, span in words.added:
-            groups.append((back, [back[: span.start] + back[span.end:]]))
-    return groups
+    if words.lost and words.added:
+        return [(english, [english[: span.start] + added + english[span.end:]
+                           for added, _ in words.added]) for _, span in words.lost]
+    if words.lost:  # an omission: take every lost phrase out at once
+        return [(english, [_without(english, [span for _, span in words.lost])])]
+    if words.added:  # an addition: take every added phrase out of the back-translation
+        return [(back, [_without(back, [span for _, span in words.added])])]
+    return []
+
+
+def _without(text: str, spans: list[Span]) -> str:
+    for span in sorted(spans, key=lambda s: s.start, reverse=True):
+        text = text[: span.start] + text[span.end:]
+    return text
 
 
 def score_meaning(english: Sequence[str], back: Sequence[str], embedder: Embedder
@@ -134,11 +150,14 @@ def score_meaning(english: Sequence[str], back: Sequence[str], embedder: Embedde
             best = max(float(vectors[reference] @ vectors[v])
                        for v in variants[:_MAX_PROBES_PER_PAIR])
             substitution = min(substitution, best)
+        one_sided = comparison.lost if not comparison.added else (
+            comparison.added if not comparison.lost else [])
         results.append(MeaningScores(
             cosine=comparison.cosine,
             token_f1=comparison.token_f1,
             lost_weight=comparison.lost_weight,
             added_weight=comparison.added_weight,
+            one_sided_words=max((len(text.split()) for text, _ in one_sided), default=0),
             substitution=substitution,
             divergence=Divergence(
                 lost=tuple(text for text, _ in comparison.lost),

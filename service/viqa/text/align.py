@@ -23,6 +23,8 @@ _BEADS: dict[tuple[int, int], float] = {
 }
 _VARIANCE = 6.8
 _ANCHOR_WEIGHT = 4.0
+_NUMBER_MISMATCH_PENALTY = 2.0
+_UNALIGNED_PENALTY = 1.0
 _CROSS_PARAGRAPH_PENALTY = 3.0
 
 
@@ -64,11 +66,15 @@ def align_sentences(
     def bead_cost(i: int, j: int, di: int, dj: int) -> float:
         src, tgt = source[i - di: i], target[j - dj: j]
         cost = -math.log(_BEADS[(di, dj)])
+        if not di or not dj:
+            # The length model says nothing about a sentence with no counterpart.
+            return cost + _UNALIGNED_PENALTY
         cost += _length_cost(sum(len(s.text) for s in src), sum(len(t.text) for t in tgt), ratio)
-        a = set().union(*source_anchors[i - di: i]) if di else set()
-        b = set().union(*target_anchors[j - dj: j]) if dj else set()
+        a = set().union(*source_anchors[i - di: i])
+        b = set().union(*target_anchors[j - dj: j])
         if a or b:
             cost -= _ANCHOR_WEIGHT * len(a & b) / len(a | b)
+        cost += _NUMBER_MISMATCH_PENALTY * len({x for x in a ^ b if x.startswith("n:")})
         if len({s.paragraph for s in src}) > 1 or len({t.paragraph for t in tgt}) > 1:
             cost += _CROSS_PARAGRAPH_PENALTY
         return cost

@@ -19,18 +19,24 @@ EN_MARKERS = frozenset(
     would been being their they it its into than should could about after before along""".split()
 )
 
-# Vietnamese surnames, without diacritics: a capitalised run starting with one is a person name.
+# Vietnamese surnames, with their diacritics ("Tống" is a surname, "Tổng" in "Tổng Bí thư" is
+# not; "Đặng" is, "Đảng" is not). English text carries them stripped.
 VI_SURNAMES = frozenset(
-    """nguyen tran le pham hoang huynh phan vu vo dang bui do ho ngo duong ly lu cao truong dinh
-    mai ta lam trinh doan luong ha chu thai la quach kieu ton tong van thach lai khuc luu
-    nghiem bach giang tang dao dam""".split()
+    """nguyễn trần lê phạm hoàng huỳnh phan vũ võ đặng bùi đỗ hồ ngô dương lý lữ lưu cao trương
+    đinh mai tạ lâm trịnh đoàn lương hà chu thái la quách kiều tôn tống thạch lại khúc
+    nghiêm bạch giang tăng đào đàm lã hứa triệu âu vương mạc phùng từ diệp doãn lục""".split()
 )
+# English words that end a place name without being part of its Vietnamese form (Ha Long Bay
+# is Vịnh Hạ Long).
+EN_PLACE_SUFFIXES = frozenset("bay city lake island islands river province district street".split())
 
 # Negation cues. Vietnamese compounds where không/chưa do not negate are removed first.
 EN_NEGATION = frozenset(
-    """not no never none nobody nothing neither nor without cannot n't nowhere""".split()
+    """not no never none nobody nothing neither nor without cannot n't nowhere fail fails failed
+    failure""".split()
 )
-VI_NEGATION = ("không", "chưa", "chẳng", "chả", "đừng", "chớ", "chưa bao giờ", "không bao giờ")
+VI_NEGATION = ("không", "chưa", "chẳng", "chả", "đừng", "chớ", "chưa bao giờ", "không bao giờ",
+               "thất bại")
 VI_NEGATION_IDIOMS = (
     "không khí", "không gian", "không quân", "hàng không", "không ngừng", "không ít",
     "không chỉ", "chưa từng có", "có hay không", "hay không", "không lâu", "không kém",
@@ -50,6 +56,22 @@ EN_DOWN = frozenset(
 )
 VI_UP = ("tăng", "tăng lên", "cao hơn", "cao nhất", "nhiều hơn", "gấp đôi", "mở rộng")
 VI_DOWN = ("giảm", "giảm xuống", "hạ", "sụt", "sụt giảm", "thấp hơn", "thấp nhất", "ít hơn")
+
+# Winning against losing: "beat Thailand" rendered "thua Thái Lan".
+EN_WIN = frozenset("win wins won winning beat beats victory victorious".split())
+EN_LOSE = frozenset("lose loses lost losing loss".split())
+VI_WIN = ("thắng", "chiến thắng", "đánh bại", "giành chiến thắng")
+VI_LOSE = ("thua", "để thua", "thất bại trước")
+VI_WIN_IDIOMS = ("thắng cảnh", "danh lam thắng cảnh", "phanh", "thắng lợi")
+
+# A second axis with the same shape: the start of a period against its end.
+EN_START = frozenset("first early earlier beginning start".split())
+EN_END = frozenset("last late later end final".split())
+EN_TIME_IDIOMS = ("last year", "last month", "last week", "last night", "at last", "at the end of the day")
+VI_START = ("đầu", "đầu tiên", "sớm")
+VI_END = ("cuối", "cuối cùng", "muộn")
+VI_TIME_IDIOMS = ("đầu tư", "dẫn đầu", "hàng đầu", "đầu người", "đứng đầu", "đầu mối", "đầu vào",
+                  "đầu ra", "đầu óc", "đầu gối", "đầu cơ", "đầu não", "cái đầu", "đầu tàu")
 # "tăng cường" (strengthen) and "giảm nghèo" (poverty reduction) name no direction of a quantity.
 VI_DIRECTION_IDIOMS = ("tăng cường", "giảm nghèo", "giảm thiểu", "tăng trưởng xanh", "hạ tầng",
                        "hạ thủy", "hạ viện", "hạ long", "tăng ni")
@@ -57,10 +79,14 @@ VI_DIRECTION_IDIOMS = ("tăng cường", "giảm nghèo", "giảm thiểu", "tă
 # Titles and bodies with their renderings: a title in one text must have one of its renderings
 # in the other. Longest patterns first: "deputy prime minister" before "prime minister".
 TITLE_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    # A "+" joins concepts one phrase names together: a Party secretary heads a Party committee.
+    "secretary+party-committee": (("party secretary",), (
+        "bí thư tỉnh ủy", "bí thư tỉnh uỷ", "bí thư huyện ủy", "bí thư huyện uỷ", "bí thư thành ủy",
+        "bí thư thành uỷ", "bí thư đảng ủy", "bí thư đảng uỷ", "bí thư quận ủy", "bí thư quận uỷ")),
     "general-secretary": (("general secretary",), ("tổng bí thư",)),
     "prime-minister": (("prime minister", "premier"), ("thủ tướng",)),
     "deputy": (("deputy", "vice"), ("phó",)),
-    "secretary": (("secretary", "party chief"), ("bí thư", "thư ký")),
+    "secretary": (("secretary",), ("bí thư", "thư ký")),
     "chair": (("chairman", "chairwoman", "chairperson", "president"), ("chủ tịch", "tổng thống")),
     "minister": (("minister",), ("bộ trưởng",)),
     "director": (("director",), ("giám đốc",)),

@@ -60,3 +60,14 @@ def fold_aligned(text: str) -> str | None:
     if len(folded) != len(text):
         return None
     return "".join(" " if ch.isspace() else ch for ch in folded)
+
+
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?"
+    r"(?:[aeiouy]{1,3})(?:ng|nh|ch|[cmnpt])?$"
+)
+
+
+def is_vietnamese_syllable(word: str) -> bool:
+    """Whether `word`, without diacritics, has the shape of a Vietnamese syllable (Can, Tho)."""
+    return bool(_SYLLABLE.match(strip_diacritics(word).casefold()))

@@ -160,11 +160,19 @@ def find_numbers(text: str, lang: Lang) -> list[NumberMention]:
     return sorted(mentions, key=lambda m: m.start)
 
 
+# Spans of time that translators often turn into counts ("the first half" -> "6 tháng đầu").
+_EN_SPAN_VALUES = {"half": (6.0,), "quarter": (3.0, 0.25), "decade": (10.0,),
+                   "fortnight": (2.0, 14.0), "week": (7.0,), "century": (100.0,)}
+
+
 def number_words(text: str, lang: Lang) -> set[float]:
     """Values spelled out as words ("three", "ba"): they excuse a digit, never accuse one."""
     table = {**_EN_WORD_VALUES, **_MONTHS} if lang == "en" else _VI_WORD_VALUES
     words = re.findall(r"[\w]+", fold(text))
-    return {_key(float(table[w])) for w in words if w in table}
+    values = {_key(float(table[w])) for w in words if w in table}
+    if lang == "en":
+        values |= {_key(v) for w in words for v in _EN_SPAN_VALUES.get(w, ())}
+    return values
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,25 @@
+# Set-up and everyday commands. Each target installs what it needs into .venv first.
+VENV ?= .venv
+BIN := $(VENV)/bin
+
+$(BIN)/viqa: pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+.PHONY: install run test lint eval
+install: $(BIN)/viqa
+
+# Check the seed article (translation only). Exit 1 means "something flagged", not a failure.
+run: install
+	$(BIN)/viqa check --translation seeds/vinh-long-2023.vi.txt || [ $$? -eq 1 ]
+
+lint: install
+	$(BIN)/ruff check service tests
+
+test: lint
+	$(BIN)/python -m pytest
+
+eval: install
+	for set in devset testset holdout; do \
+	  $(BIN)/viqa eval --input seeds/$$set.en-vi.jsonl --plot pr-$$set.png; done
