@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+
+# Hermetic: tests never pull models from the hub, even on a machine that could reach it.
+os.environ["VIQA_AUTO_PULL"] = "0"
+os.environ["HF_HUB_OFFLINE"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -20,3 +25,37 @@ def embedder():
     from viqa.score.embed import SentenceTransformerEmbedder
 
     return SentenceTransformerEmbedder()
+
+
+def _corpus() -> tuple[list[str], list[str]]:
+    import json
+
+    rows = [json.loads(line) for line in (SEEDS / "devset.en-vi.jsonl").read_text().splitlines()]
+    vietnamese = (SEEDS / "vinh-long-2023.vi.txt").read_text().splitlines()
+    vietnamese += [r["translation"] for r in rows]
+    english = [r["source"] for r in rows] + [r["backtranslation"] for r in rows]
+    return vietnamese, english
+
+
+@pytest.fixture(scope="session")
+def tiny_marian(tmp_path_factory) -> dict[str, Path]:
+    """Random-weight MarianMT models (vi→en, en→vi) with SentencePiece vocabularies trained on
+    the seed texts, saved as transformers folders and converted with the real CTranslate2
+    converter (float32 to compare with transformers exactly, int8 as viqa ships them)."""
+    from viqa.translate.models import convert
+    from viqa.translate.synthetic import build_marian
+
+    root = tmp_path_factory.mktemp("models")
+    vietnamese, english = _corpus()
+    vi_en = build_marian(root / "hf-vi-en", source_text=vietnamese, target_text=english)
+    en_vi = build_marian(root / "hf-en-vi", source_text=english, target_text=vietnamese,
+                         source_lang="en", target_lang="vi", seed=1)
+    folders = {"hf-vi-en": vi_en, "hf-en-vi": en_vi}
+    for name, source, quantization, direction in (
+        ("ct2-vi-en-f32", vi_en, "float32", "vi-en"), ("ct2-vi-en", vi_en, "int8", "vi-en"),
+        ("ct2-en-vi", en_vi, "int8", "en-vi"),
+    ):
+        convert(source, root / name, model_id=f"tiny-{direction}", revision="test",
+                directions=(direction,), quantization=quantization)
+        folders[name] = root / name
+    return folders

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Annotated
 
@@ -44,6 +45,44 @@ def _load_embedder(name: str, enabled: bool):  # -> Embedder | None
         err.print(f"[yellow]warning:[/] embedding model {name!r} did not load ({exc}); "
                   "meaning is not scored", highlight=False)
         return None
+
+
+@dataclass(frozen=True)
+class MTChoice:
+    """What the user asked for on the command line about MT models."""
+
+    enabled: bool = True
+    model: str | None = None
+    reverse_model: str | None = None
+    backend: str | None = None
+    beam_size: int | None = None
+
+
+def _load_translator(choice: MTChoice, direction: str):  # -> Translator | None
+    from viqa.translate.cache import CachedTranslator
+    from viqa.translate.manifest import ModelIntegrityError
+    from viqa.translate.models import ModelUnavailable, load_translator
+
+    name = choice.model if direction == "vi-en" else choice.reverse_model
+    try:
+        translator = load_translator(name, direction=direction, backend=choice.backend,
+                                     beam_size=choice.beam_size)
+    except ModelIntegrityError as exc:
+        raise _fail(str(exc)) from exc
+    except ModelUnavailable as exc:
+        err.print(f"[yellow]warning:[/] {exc}. Continuing without MT: deterministic checks and "
+                  "client back-translations still apply.", highlight=False)
+        return None
+    return CachedTranslator(translator)
+
+
+def _with_translators(options: CheckOptions, choice: MTChoice, *, needs_english: bool,
+                      needs_round_trip: bool) -> CheckOptions:
+    if not choice.enabled or not needs_english:
+        return options
+    to_english = _load_translator(choice, "vi-en")
+    to_vietnamese = _load_translator(choice, "en-vi") if needs_round_trip and to_english else None
+    return replace(options, to_english=to_english, to_vietnamese=to_vietnamese)
 
 
 def _options(threshold: float, glossary: Path | None, builtin_glossary: bool,
@@ -148,8 +187,16 @@ def check(
     meaning: Annotated[bool, typer.Option(help="Score meaning with the embedding model.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Show unflagged sentences too.")] = False,
+    mt: Annotated[bool, typer.Option(help="Back-translate with an MT model when needed.")] = True,
+    model: Annotated[str | None, typer.Option(
+        help="vi→en MT model: registry name, local folder or hub id.")] = None,
+    reverse_model: Annotated[str | None, typer.Option(
+        help="en→vi MT model for the translation-only round trip.")] = None,
+    mt_backend: Annotated[str | None, typer.Option(help="ctranslate2 or transformers.")] = None,
+    beam_size: Annotated[int | None, typer.Option(help="Beam size (1: greedy).")] = None,
 ) -> None:
     """Check a translation; exit 0 if nothing is flagged, 1 if something is, 2 on bad input."""
+    choice = MTChoice(mt, model, reverse_model, mt_backend, beam_size)
     if input is None and translation is None:
         raise _fail("give --translation FILE (with --source FILE for both sides) "
                     "or --input SEGMENTS.jsonl")
@@ -159,13 +206,18 @@ def check(
         direction = direction_of(source_lang, target_lang)
         if input is not None:
             segments = [segment for segment, _ in read_segments(input)]
-            options = _options(threshold, glossary, builtin_glossary, embedding_model, meaning)
+            options = _with_translators(
+                _options(threshold, glossary, builtin_glossary, embedding_model, meaning), choice,
+                needs_english=any(not s.backtranslation for s in segments),
+                needs_round_trip=any(s.source is None for s in segments))
             report = _segments_in_chunks(segments, direction, options)
         else:
             assert translation is not None
             target_text = read_text(translation, what="translation")
             source_text = read_text(source, what="source") if source is not None else None
-            options = _options(threshold, glossary, builtin_glossary, embedding_model, meaning)
+            options = _with_translators(
+                _options(threshold, glossary, builtin_glossary, embedding_model, meaning), choice,
+                needs_english=True, needs_round_trip=source_text is None)
             report = check_document(target_text, source=source_text, source_lang=source_lang,
                                     target_lang=target_lang, options=options)
     except (InputError, ValueError) as exc:
@@ -186,6 +238,7 @@ def evaluate_command(
     source_lang: Annotated[str, typer.Option(help="en or vi.")] = "en",
     target_lang: Annotated[str, typer.Option(help="vi or en.")] = "vi",
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
+    mt: Annotated[bool, typer.Option(help="Back-translate rows that bring none.")] = True,
 ) -> None:
     """Precision, recall, false-flag rate, MCC, ROC-AUC and per-error recall on labelled data."""
     from viqa.evaluate import evaluate, write_pr_plot
@@ -195,7 +248,10 @@ def evaluate_command(
         direction = direction_of(source_lang, target_lang)
     except (InputError, ValueError) as exc:
         raise _fail(str(exc)) from exc
-    options = _options(threshold, None, True, embedding_model, meaning)
+    options = _with_translators(
+        _options(threshold, None, True, embedding_model, meaning), MTChoice(enabled=mt),
+        needs_english=any(not i.segment.backtranslation for i in items),
+        needs_round_trip=any(i.segment.source is None for i in items))
     report = _segments_in_chunks([i.segment for i in items], direction, options)
     metrics = evaluate(items, report.sentences)
     write_pr_plot(metrics, plot, threshold=threshold)
@@ -218,6 +274,64 @@ def evaluate_command(
         table.add_row(name, "n/a" if value is None else f"{value:.3f}")
     console.print(table)
     console.print(f"PR curve written to {plot}", highlight=False)
+
+
+models_app = typer.Typer(help="MT models: list what is known and installed, pull and convert.")
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("list")
+def models_list() -> None:
+    """Known and installed models with direction, size and licence."""
+    from viqa.settings import settings
+    from viqa.translate.manifest import read_manifest
+    from viqa.translate.models import Registry, folder_size, installed_folder, licence_warning
+
+    registry = Registry.load()
+    table = Table(title=f"MT models ({settings.models_dir})")
+    for column in ("name", "direction", "params", "licence", "installed", "hub id"):
+        table.add_column(column)
+    names = list(registry.entries)
+    names += sorted(p.name for p in settings.models_dir.glob("*/model.bin")
+                    if p.parent.name not in registry.entries) if settings.models_dir.exists() else []
+    for name in names:
+        entry = registry.entries.get(name)
+        folder = installed_folder(name)
+        installed = f"yes, {folder_size(folder) / 1e6:.0f} MB" if folder else "no"
+        default = " (default)" if name in registry.defaults.values() else ""
+        manifest = read_manifest(folder) if folder else None
+        table.add_row(name + default, ", ".join(entry.directions) if entry else "?",
+                      entry.params if entry else "", entry.licence if entry else "?",
+                      installed, entry.hub_id if entry else (manifest.model_id if manifest else ""))
+    Console().print(table)
+    for entry in registry.entries.values():
+        warning = licence_warning(entry)
+        if warning:
+            Console().print(f"[yellow]note:[/] {warning}", highlight=False)
+
+
+@models_app.command("pull")
+def models_pull(
+    name: Annotated[str | None, typer.Argument(
+        help="Registry name, hub id, or local transformers folder (default: both defaults).")
+    ] = None,
+    revision: Annotated[str | None, typer.Option(help="Hub revision (branch, tag, commit).")] = None,
+    quantization: Annotated[str, typer.Option(help="CTranslate2 quantization.")] = "int8",
+) -> None:
+    """Download from the model hub (resumable, with progress) and convert to CTranslate2."""
+    from viqa.translate.models import ModelUnavailable, Registry, licence_warning, pull
+
+    registry = Registry.load()
+    names = [name] if name else list(dict.fromkeys(registry.defaults.values()))
+    for item in names:
+        entry = registry.entries.get(item)
+        if entry and licence_warning(entry):
+            err.print(f"[yellow]note:[/] {licence_warning(entry)}", highlight=False)
+        try:
+            folder = pull(item, revision=revision, quantization=quantization)
+        except ModelUnavailable as exc:
+            raise _fail(str(exc)) from exc
+        Console().print(f"{item}: ready in {folder}", highlight=False)
 
 
 def main() -> None:

@@ -99,6 +99,8 @@ class Pair:
     backtranslation: str | None = None
     unaligned: Literal["source", "translation"] | None = None
     paragraph: int | None = None
+    roundtrip: str | None = None
+    """Translation-only: the back-translation translated back into Vietnamese."""
 
 
 @dataclass(frozen=True)
@@ -167,6 +169,7 @@ class SentenceResult:
     flags: list[Flag]
     meaning: MeaningScores | None = None
     mt_confidence: float | None = None
+    roundtrip: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         meaning = None
@@ -194,6 +197,7 @@ class SentenceResult:
             "length": self.length,
             "meaning": meaning,
             "mt_confidence": self.mt_confidence,
+            "roundtrip": self.roundtrip,
         }
 
 

@@ -30,6 +30,7 @@ from viqa.domain import (
 from viqa.glossary import Glossary
 from viqa.score.divergence import score_meaning
 from viqa.score.embed import Embedder
+from viqa.score.roundtrip import compare_round_trip
 from viqa.text.align import align_sentences
 from viqa.text.segment import split_sentences
 from viqa.translate.base import Translator
@@ -116,16 +117,15 @@ def back_translate(pairs: list[Pair], direction: Direction, options: CheckOption
     """Fill missing back-translations with the MT model; returns pairs, confidences, warnings.
 
     en-vi: the Vietnamese translation goes to English; vi-en: the Vietnamese source goes to
-    English, to compare with the given English.
+    English, to compare with the given English; translation only: the Vietnamese goes to
+    English and back (the round trip), when a reverse model is loaded.
     """
-    def text_to_translate(pair: Pair) -> str | None:
-        if direction == "en-vi" and pair.source is not None:
-            return pair.translation
+    def vietnamese_of(pair: Pair) -> str | None:
         if direction == "vi-en":
             return pair.source
-        return None
+        return pair.translation
 
-    todo = [p for p in pairs if not p.backtranslation and (text_to_translate(p) or "").strip()]
+    todo = [p for p in pairs if not p.backtranslation and (vietnamese_of(p) or "").strip()]
     if not todo:
         return pairs, {}, []
     if options.to_english is None:
@@ -134,12 +134,19 @@ def back_translate(pairs: list[Pair], direction: Direction, options: CheckOption
             "meaning was not scored for them (run `viqa models pull`, pass --model with a "
             "local folder, or send back-translations)"
         ]
-    texts = [text_to_translate(p) or "" for p in todo]
-    translations = options.to_english.translate(texts)
-    filled = {p.id: t for p, t in zip(todo, translations, strict=True)}
-    confidences = {pid: t.confidence for pid, t in filled.items() if t.confidence is not None}
-    return ([replace(p, backtranslation=filled[p.id].text) if p.id in filled else p
-             for p in pairs], confidences, [])
+    english = options.to_english.translate([vietnamese_of(p) or "" for p in todo])
+    filled = {p.id: replace(p, backtranslation=t.text) for p, t in zip(todo, english, strict=True)}
+    confidences = {p.id: t.confidence for p, t in zip(todo, english, strict=True)
+                   if t.confidence is not None}
+    warnings: list[str] = []
+    one_sided = [p for p in filled.values() if p.source is None and direction != "vi-en"]
+    if one_sided and options.to_vietnamese is not None:
+        back = options.to_vietnamese.translate([p.backtranslation or "" for p in one_sided])
+        for pair, translation in zip(one_sided, back, strict=True):
+            filled[pair.id] = replace(pair, roundtrip=translation.text)
+    elif one_sided:
+        warnings.append("no en→vi model loaded: translation-only sentences were not round-tripped")
+    return [filled.get(p.id, p) for p in pairs], confidences, warnings
 
 
 # --- stage 3: meaning ---------------------------------------------------------------------
@@ -188,6 +195,9 @@ def judge_pairs(pairs: list[Pair], direction: Direction, meaning: dict[str, Mean
             sentences_in_paragraph=paragraph_sizes.get(pair.paragraph, 1) if in_document else 1,
             in_document=in_document,
             threshold=options.threshold,
+            mt_confidence=confidences.get(pair.id),
+            roundtrip=compare_round_trip(pair.translation, pair.roundtrip)
+            if pair.roundtrip else None,
         )
         flags = run_checks(context)
         scores = meaning.get(pair.id)
@@ -208,10 +218,19 @@ def judge_pairs(pairs: list[Pair], direction: Direction, meaning: dict[str, Mean
             flags=flags,
             meaning=scores,
             mt_confidence=confidences.get(pair.id),
+            roundtrip=pair.roundtrip,
         ))
         if pair.translation.strip():
             previous = pair.translation
     return results
+
+
+def _model_signature(translator: Translator | None) -> dict[str, object] | None:
+    if translator is None:
+        return None
+    return {"id": translator.model_id, "revision": getattr(translator, "revision", None),
+            "compute_type": getattr(translator, "compute_type", None),
+            "beam_size": getattr(translator, "beam_size", None)}
 
 
 def signature(options: CheckOptions, direction: Direction) -> dict[str, object]:
@@ -220,7 +239,8 @@ def signature(options: CheckOptions, direction: Direction) -> dict[str, object]:
         "viqa": __version__,
         "direction": direction,
         "embedding_model": options.embedder.model_id if options.embedder else None,
-        "mt_model": options.to_english.model_id if options.to_english else None,
+        "mt_model": _model_signature(options.to_english),
+        "mt_reverse_model": _model_signature(options.to_vietnamese),
         "threshold": options.threshold,
         "meaning_model": vars(MEANING_MODEL),
         "checks": sorted(REGISTRY),

@@ -5,6 +5,7 @@ from viqa.checks import (  # noqa: F401  (imported to register)
     fluency,
     glossary,
     meaning,
+    mt,
     names,
     numbers,
     polarity,

@@ -15,8 +15,10 @@ from typing import Literal
 
 from viqa.domain import Category, Direction, Flag, MeaningScores, Pair, Severity, Span
 from viqa.glossary import Glossary
+from viqa.score.roundtrip import RoundTripScores
 
-Requirement = Literal["english", "backtranslation", "meaning", "document"]
+Requirement = Literal["english", "backtranslation", "meaning", "document", "mt_confidence",
+                      "roundtrip"]
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,8 @@ class PairContext:
     sentences_in_paragraph: int = 1
     in_document: bool = False
     threshold: float = 0.5
+    mt_confidence: float | None = None
+    roundtrip: RoundTripScores | None = None
 
     @property
     def translation(self) -> str:
@@ -63,6 +67,10 @@ class PairContext:
             return bool(self.pair.backtranslation)
         if requirement == "meaning":
             return self.meaning is not None
+        if requirement == "mt_confidence":
+            return self.mt_confidence is not None
+        if requirement == "roundtrip":
+            return self.roundtrip is not None
         return self.in_document
 
     def span_in_translation(self, start: int, end: int) -> Span:
