@@ -71,7 +71,7 @@ class SentenceTransformerEmbedder:
     """Embeds with sentence-transformers on CPU (or `device`), with an in-memory LRU cache."""
 
     def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, *, device: str = "cpu",
-                 batch_size: int = 64, cache_size: int = 4096) -> None:
+                 batch_size: int = 16, cache_size: int = 4096) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - dependency of the package
