@@ -7,10 +7,14 @@ $(BIN)/viqa: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: install run test lint eval
+.PHONY: install serve run test lint eval
 install: $(BIN)/viqa
 
-# Check the seed article (translation only). Exit 1 means "something flagged", not a failure.
+# The service on http://127.0.0.1:8000 (SQLite file viqa.db; VIQA_DATABASE_URL for PostgreSQL).
+serve: install
+	$(BIN)/viqa serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),8000)
+
+# Check the seed article from the command line. Exit 1 means "something flagged", not a failure.
 run: install
 	$(BIN)/viqa check --translation seeds/vinh-long-2023.vi.txt || [ $$? -eq 1 ]
 

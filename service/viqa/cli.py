@@ -334,6 +334,51 @@ def models_pull(
         Console().print(f"{item}: ready in {folder}", highlight=False)
 
 
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers_in_process: Annotated[bool, typer.Option(
+        "--jobs/--no-jobs", help="Run the job runner in this process.")] = True,
+) -> None:
+    """Run the HTTP service (database from VIQA_DATABASE_URL, SQLite file by default)."""
+    import logging
+
+    import uvicorn
+
+    from viqa.api.app import create_app
+    from viqa.settings import Settings
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    uvicorn.run(create_app(Settings(), run_jobs=workers_in_process), host=host, port=port,
+                log_level="info")
+
+
+keys_app = typer.Typer(help="API keys: one per CMS plugin, reviewer or admin.")
+app.add_typer(keys_app, name="keys")
+
+
+@keys_app.command("create")
+def keys_create(
+    tenant: Annotated[str, typer.Option(help="Tenant (newsroom) name; created if new.")],
+    role: Annotated[str, typer.Option(help="plugin, reviewer or admin.")],
+) -> None:
+    """Create a key and print it once (alone on the last line); only its hash is stored."""
+    from viqa.settings import Settings
+    from viqa.store.db import Database, migrate
+    from viqa.store.keys import ROLES, create_key
+
+    if role not in ROLES:
+        raise _fail(f"--role must be one of {', '.join(ROLES)}")
+    db = Database(Settings().database_url)
+    migrate(db.engine)
+    with db.session() as session:
+        key = create_key(session, tenant, role)  # type: ignore[arg-type]
+    err.print(f"created a {role} key for tenant {tenant!r}; it is shown once:", highlight=False)
+    sys.stdout.write(key + "\n")
+
+
 def main() -> None:
     try:
         app()

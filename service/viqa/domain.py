@@ -209,6 +209,8 @@ class Report:
     sentences: list[SentenceResult]
     signature: dict[str, Any]
     warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    """Seconds per stage: back_translate, score, checks."""
 
     @property
     def flagged(self) -> list[SentenceResult]:
@@ -219,5 +221,6 @@ class Report:
             "direction": self.direction,
             "signature": self.signature,
             "warnings": self.warnings,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
             "sentences": [s.to_json() for s in self.sentences],
         }

@@ -11,6 +11,7 @@ Reads top to bottom. Each stage is a function over plain dataclasses from `viqa.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -250,13 +251,18 @@ def signature(options: CheckOptions, direction: Direction) -> dict[str, object]:
 
 def _run(pairs: list[Pair], direction: Direction, options: CheckOptions, *, in_document: bool
          ) -> Report:
+    started = time.perf_counter()
     pairs, confidences, warnings = back_translate(pairs, direction, options)
+    translated = time.perf_counter()
     meaning = score_pairs(pairs, direction, options.embedder)
     if options.embedder is None and any(p.backtranslation for p in pairs):
         warnings.append("no embedding model loaded: meaning was not scored")
+    scored = time.perf_counter()
     results = judge_pairs(pairs, direction, meaning, confidences, options,
                           in_document=in_document)
-    return Report(direction, results, signature(options, direction), warnings)
+    timings = {"back_translate": translated - started, "score": scored - translated,
+               "checks": time.perf_counter() - scored}
+    return Report(direction, results, signature(options, direction), warnings, timings)
 
 
 def check_segments(segments: Sequence[SegmentInput], *, direction: Direction = "en-vi",

@@ -9,8 +9,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from tests.conftest import ROOT
 
+from tests.conftest import ROOT
 from viqa.domain import SegmentInput
 from viqa.pipeline import CheckOptions, check_document, check_segments
 from viqa.translate.ctranslate2_backend import CTranslate2Translator

@@ -1,0 +1,87 @@
+"""The FastAPI application: `create_app()` wires the database, models, runner and routes."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+
+from viqa import __version__
+from viqa.api import errors
+from viqa.api.deps import AppState
+from viqa.api.limits import BodyLimit, RateLimiter
+from viqa.api.metrics import Metrics
+from viqa.api.routes import admin, articles, check, health, jobs
+from viqa.engine import Engine
+from viqa.jobs.runner import JobRunner
+from viqa.settings import Settings
+from viqa.store import jobs as job_store
+from viqa.store.db import Database, migrate
+
+log = logging.getLogger("viqa.api")
+
+DESCRIPTION = """
+viqa checks machine translations between English and Vietnamese and flags the sentences whose
+meaning diverges, with the words that diverge, a risk, a severity and an MQM category.
+
+Authenticate with `Authorization: Bearer <key>` (`viqa keys create --tenant T --role R`).
+Short inputs: `POST /v1/check`. Articles: `POST /v1/jobs` (202, idempotent with an
+`Idempotency-Key` header), then `GET /v1/jobs/{id}` or a signed webhook (Standard Webhooks).
+Errors are `{"error": {"code", "message", "field"?}}`.
+"""
+
+
+def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
+               run_jobs: bool = True) -> FastAPI:
+    settings = settings or Settings()
+    db = Database(settings.database_url)
+
+    def queue_depth() -> float:
+        try:
+            with db.sessions() as session:
+                return float(job_store.queued_count(session))
+        except Exception:
+            return float("nan")
+
+    metrics = Metrics(queue_depth)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        migrate(db.engine)
+        state = AppState(settings=settings, db=db, engine=engine or Engine.load(settings),
+                         metrics=metrics,
+                         limiter=RateLimiter(settings.rate_limit_per_minute,
+                                             settings.rate_limit_burst))
+        if run_jobs:
+            state.runner = JobRunner(db, state.engine, settings,
+                                     on_job_done=metrics.observe_report)
+            state.runner.start()
+        app.state.viqa = state
+        log.info("viqa %s ready on %s (models: %s; missing: %s)", __version__, db.dialect,
+                 state.engine.status.loaded, list(state.engine.status.missing))
+        yield
+        if state.runner:
+            state.runner.stop()
+        db.engine.dispose()
+
+    app = FastAPI(title="viqa", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
+    errors.install(app)
+    for module in (check, jobs, articles, admin, health):
+        app.include_router(module.router)
+
+    @app.middleware("http")
+    async def count_requests(request: Request, call_next):
+        started = time.perf_counter()
+        response = await call_next(request)
+        route = request.scope.get("route")
+        path = getattr(route, "path", "unmatched")
+        metrics.requests.labels(path, request.method, str(response.status_code)).inc()
+        metrics.latency.labels(path).observe(time.perf_counter() - started)
+        return response
+
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    return app

@@ -1,0 +1,80 @@
+"""Typed dependencies: the app's state, a database session, and the authorised caller."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated
+
+from fastapi import Depends, Request
+from sqlalchemy.orm import Session
+
+from viqa.api.errors import ApiError
+from viqa.api.limits import RateLimiter, retry_after
+from viqa.api.metrics import Metrics
+from viqa.engine import Engine
+from viqa.jobs.runner import JobRunner
+from viqa.settings import Settings
+from viqa.store.db import Database
+from viqa.store.keys import Principal, Role, authenticate
+
+
+@dataclass
+class AppState:
+    settings: Settings
+    db: Database
+    engine: Engine
+    metrics: Metrics
+    limiter: RateLimiter
+    runner: JobRunner | None = None
+
+
+def get_state(request: Request) -> AppState:
+    return request.app.state.viqa
+
+
+StateDep = Annotated[AppState, Depends(get_state)]
+
+
+def get_session(state: StateDep) -> Iterator[Session]:
+    with state.db.session() as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_principal(request: Request, state: StateDep) -> Principal:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer" or not token:
+        raise ApiError(401, "unauthorized", "missing API key: send 'Authorization: Bearer <key>'",
+                       headers={"WWW-Authenticate": "Bearer"})
+    with state.db.session() as session:
+        principal = authenticate(session, token.strip())
+    if principal is None:
+        raise ApiError(401, "unauthorized", "invalid or revoked API key",
+                       headers={"WWW-Authenticate": "Bearer"})
+    wait = state.limiter.acquire(principal.key_id)
+    if wait:
+        raise ApiError(429, "rate_limited", "too many requests for this key",
+                       headers={"Retry-After": retry_after(wait)})
+    return principal
+
+
+def require(*roles: Role):
+    """A dependency admitting only these roles (admin is always admitted)."""
+
+    def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
+        if principal.role != "admin" and principal.role not in roles:
+            raise ApiError(403, "forbidden",
+                           f"this route needs the role {' or '.join(roles)}; "
+                           f"your key's role is {principal.role}")
+        return principal
+
+    return check
+
+
+PluginDep = Annotated[Principal, Depends(require("plugin"))]
+ReaderDep = Annotated[Principal, Depends(require("plugin", "reviewer"))]
+AdminDep = Annotated[Principal, Depends(require("admin"))]

@@ -1,0 +1,70 @@
+"""Errors as JSON `{"error": {"code", "message", "field"?}}`: 4xx name the field or the limit;
+nothing the client sends produces a 500."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger("viqa.api")
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, *, field: str | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.field = status, code, message, field
+        self.headers = headers or {}
+
+
+def error_response(status: int, code: str, message: str, field: str | None = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, **({"field": field} if field else {})}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def _field(location: tuple) -> str:
+    parts = [str(p) for p in location if p not in ("body",)]
+    return ".".join(parts) or "body"
+
+
+def install(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+        first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid"}
+        kind = first.get("type", "")
+        if kind == "json_invalid":
+            return error_response(422, "invalid_json", "the request body is not valid JSON",
+                                  "body")
+        message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
+        field = _field(tuple(first.get("loc", ())))
+        return error_response(422, "invalid_request", f"{field}: {message}", field)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        if exc.status_code == 400:  # the body could not be decoded at all (e.g. not UTF-8)
+            return error_response(400, "invalid_body",
+                                  "the request body could not be parsed: send UTF-8 JSON", "body")
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return error_response(exc.status_code, code, str(exc.detail))
+
+    @app.exception_handler(OperationalError)
+    async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        log.warning("database unavailable: %s", type(exc).__name__)
+        return error_response(503, "database_unavailable",
+                              "the database is unavailable; retry shortly",
+                              headers={"Retry-After": "5"})
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.exception("unexpected error")
+        return error_response(500, "internal_error", "internal error")

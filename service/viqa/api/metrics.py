@@ -1,0 +1,35 @@
+"""Prometheus metrics: requests, latency, sentences checked, flags raised, queue depth, model
+time. One registry per app, so several apps (tests) do not collide."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+
+
+class Metrics:
+    def __init__(self, queue_depth: Callable[[], float]) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter("viqa_requests_total", "HTTP requests", ["route", "method",
+                                                                         "status"],
+                                registry=self.registry)
+        self.latency = Histogram("viqa_request_seconds", "HTTP request latency", ["route"],
+                                 registry=self.registry)
+        self.sentences = Counter("viqa_sentences_checked_total", "Sentences checked",
+                                 registry=self.registry)
+        self.flags = Counter("viqa_flags_raised_total", "Flags raised", ["severity"],
+                             registry=self.registry)
+        self.model_seconds = Histogram("viqa_model_seconds", "Time in pipeline stages",
+                                       ["stage"], registry=self.registry)
+        self.queue = Gauge("viqa_queue_depth", "Jobs queued or running", registry=self.registry)
+        self.queue.set_function(queue_depth)
+
+    def observe_report(self, report: dict[str, Any]) -> None:
+        self.sentences.inc(len(report["sentences"]))
+        for sentence in report["sentences"]:
+            for flag in sentence["flags"]:
+                self.flags.labels(flag["severity"]).inc()
+        for stage, seconds in report.get("timings", {}).items():
+            self.model_seconds.labels(stage).observe(seconds)

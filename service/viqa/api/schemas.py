@@ -1,0 +1,165 @@
+"""Request and response bodies, one family per entity (CheckRequest, JobCreate/JobPublic...)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+MAX_TEXT = 500_000
+MAX_SEGMENT = 20_000
+
+
+class SegmentIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1, max_length=200)
+    translation: str = Field(min_length=1, max_length=MAX_SEGMENT)
+    source: str | None = Field(default=None, max_length=MAX_SEGMENT)
+    backtranslation: str | None = Field(default=None, max_length=MAX_SEGMENT)
+
+    @field_validator("translation")
+    @classmethod
+    def _not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("must not be blank")
+        return value
+
+
+class CheckRequest(BaseModel):
+    """Whole texts (`translation`, optional `source`) or pre-segmented `segments`."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"source": "In 2023, the province admitted 1,214 new Party members, reaching 101.17% "
+                   "of the target.",
+         "translation": "Năm 2023, tỉnh có 1.214 đảng viên được đào tạo, kết nạp, đạt tỷ lệ giải "
+                        "thể 101,17%.",
+         "source_lang": "en", "target_lang": "vi"},
+        {"segments": [{"id": "p1-s1", "source": "Exports rose 3.5%.",
+                       "translation": "Xuất khẩu giảm 3,5%.",
+                       "backtranslation": "Exports fell 3.5%."}]},
+    ]})
+
+    source: str | None = Field(default=None, max_length=MAX_TEXT)
+    translation: str | None = Field(default=None, max_length=MAX_TEXT)
+    segments: list[SegmentIn] | None = Field(default=None, min_length=1)
+    source_lang: Literal["en", "vi"] = "en"
+    target_lang: Literal["vi", "en"] = "vi"
+    format: Literal["text", "html"] = "text"
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+
+    @model_validator(mode="after")
+    def _one_input(self) -> CheckRequest:
+        if (self.translation is None) == (self.segments is None):
+            raise ValueError("give either 'translation' (with optional 'source') or 'segments'")
+        if self.translation is not None and not self.translation.strip():
+            raise ValueError("'translation' must not be blank")
+        if self.segments is not None and self.source is not None:
+            raise ValueError("'source' goes inside each segment when 'segments' is used")
+        if self.source_lang == self.target_lang:
+            raise ValueError("'source_lang' and 'target_lang' must differ")
+        ids = [s.id for s in self.segments or []]
+        if len(ids) != len(set(ids)):
+            raise ValueError("segment ids must be unique")
+        return self
+
+
+class FlagPublic(BaseModel):
+    code: str
+    category: str
+    severity: str
+    message: str
+    offset: int
+    length: int
+    side: str
+    suggestions: list[str]
+    risk: float
+
+
+class SentencePublic(BaseModel):
+    id: str
+    flagged: bool
+    risk: float
+    severity: str | None
+    flags: list[FlagPublic]
+    source: str | None
+    translation: str
+    backtranslation: str | None
+    source_offset: int | None
+    source_length: int | None
+    offset: int
+    length: int
+    meaning: dict[str, Any] | None
+    mt_confidence: float | None
+    roundtrip: str | None
+
+
+class ReportPublic(BaseModel):
+    direction: str
+    signature: dict[str, Any]
+    warnings: list[str]
+    timings: dict[str, float]
+    sentences: list[SentencePublic]
+
+
+class JobCreate(CheckRequest):
+    """An article for asynchronous checking."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"external_id": "cms-article-8841", "callback_url": "https://cms.example.com/viqa-hook",
+         "source": "Exports rose 3.5%.", "translation": "Xuất khẩu giảm 3,5%."}]})
+
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
+    callback_url: str | None = Field(default=None, max_length=2000)
+
+
+class JobPublic(BaseModel):
+    id: str
+    url: str
+    status: Literal["queued", "running", "done", "failed"]
+    progress: float
+    external_id: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    error: str | None = None
+    result: ReportPublic | None = None
+
+
+class JobSummary(BaseModel):
+    id: str
+    status: str
+    created_at: datetime
+    finished_at: datetime | None
+    flagged: int | None
+
+
+class ArticlePublic(BaseModel):
+    external_id: str
+    latest: JobPublic
+    history: list[JobSummary]
+
+
+class KeyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["plugin", "reviewer", "admin"]
+
+
+class KeyPublic(BaseModel):
+    key: str
+    role: str
+    tenant: str
+
+
+class WebhookSecretPublic(BaseModel):
+    secret: str
+
+
+class ErrorBody(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    error: ErrorBody

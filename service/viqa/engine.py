@@ -1,0 +1,134 @@
+"""The checking engine as the service runs it: models loaded once, requests in, JSON out.
+
+The HTTP layer (sync checks) and the job runner (async jobs) both call `Engine.check` with the
+same request shape, so an article gets the same verdict either way. Models that cannot load
+leave the engine degraded, not down: `status` says which are missing and why.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from viqa.domain import Report, SegmentInput
+from viqa.glossary import Glossary
+from viqa.pipeline import CheckOptions, check_document, check_segments, direction_of
+from viqa.settings import Settings
+from viqa.text.html import VisibleText, visible_text
+from viqa.text.segment import split_sentences
+
+log = logging.getLogger("viqa.engine")
+CHUNK = 32
+
+
+@dataclass
+class ModelStatus:
+    loaded: dict[str, str] = field(default_factory=dict)
+    missing: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Engine:
+    options: CheckOptions
+    status: ModelStatus
+
+    @classmethod
+    def load(cls, settings: Settings) -> Engine:
+        status = ModelStatus()
+        options = CheckOptions(threshold=settings.threshold, glossary=Glossary.builtin())
+        if settings.meaning_enabled:
+            try:
+                from viqa.score.embed import SentenceTransformerEmbedder
+
+                options = replace(options,
+                                  embedder=SentenceTransformerEmbedder(settings.embedding_model))
+                status.loaded["embedding"] = settings.embedding_model
+            except Exception as exc:  # degraded, not down
+                status.missing["embedding"] = f"{settings.embedding_model}: {exc}"
+        if settings.mt_enabled:
+            from viqa.translate.cache import CachedTranslator
+            from viqa.translate.models import load_translator
+
+            for direction, name, attribute in (("vi-en", settings.mt_model, "to_english"),
+                                               ("en-vi", settings.mt_reverse_model,
+                                                "to_vietnamese")):
+                try:
+                    translator = CachedTranslator(load_translator(name, direction=direction))
+                    options = replace(options, **{attribute: translator})
+                    status.loaded[f"mt {direction}"] = translator.model_id
+                except Exception as exc:
+                    status.missing[f"mt {direction}"] = str(exc)
+        for name, reason in status.missing.items():
+            log.warning("model %s unavailable: %s", name, reason)
+        return cls(options, status)
+
+    def count_sentences(self, request: dict[str, Any]) -> int:
+        if request.get("segments") is not None:
+            return len(request["segments"])
+        text = request.get("translation") or ""
+        if request.get("format") == "html":
+            text = visible_text(text).text
+        return len(split_sentences(text))
+
+    def check(self, request: dict[str, Any],
+              progress: Callable[[float], None] | None = None) -> dict[str, Any]:
+        """A report as JSON for one request (the API's CheckRequest, as a dict)."""
+        options = self.options
+        if request.get("threshold") is not None:
+            options = replace(options, threshold=float(request["threshold"]))
+        source_lang, target_lang = request.get("source_lang", "en"), request.get("target_lang",
+                                                                                  "vi")
+        if request.get("segments") is not None:
+            segments = [SegmentInput(id=str(s["id"]), translation=s["translation"],
+                                     source=s.get("source"),
+                                     backtranslation=s.get("backtranslation"))
+                        for s in request["segments"]]
+            report = self._segments(segments, direction_of(source_lang, target_lang), options,
+                                    progress)
+            return report.to_json()
+        html = request.get("format") == "html"
+        translation, source = request["translation"], request.get("source")
+        target_view = visible_text(translation) if html else None
+        source_view = visible_text(source) if html and source is not None else None
+        report = check_document(
+            target_view.text if target_view else translation,
+            source=source_view.text if source_view else source,
+            source_lang=source_lang, target_lang=target_lang, options=options)
+        if progress:
+            progress(1.0)
+        data = report.to_json()
+        if target_view is not None:
+            _map_offsets(data, target_view, source_view)
+        return data
+
+    def _segments(self, segments: list[SegmentInput], direction, options: CheckOptions,
+                  progress: Callable[[float], None] | None) -> Report:
+        reports = []
+        for start in range(0, len(segments), CHUNK):
+            reports.append(check_segments(segments[start: start + CHUNK], direction=direction,
+                                          options=options))
+            if progress:
+                progress(min(1.0, (start + CHUNK) / len(segments)))
+        first = reports[0]
+        timings = {k: sum(r.timings.get(k, 0.0) for r in reports) for k in first.timings}
+        return Report(first.direction, [s for r in reports for s in r.sentences],
+                      first.signature, sorted({w for r in reports for w in r.warnings}), timings)
+
+
+def _map_offsets(data: dict[str, Any], target: VisibleText, source: VisibleText | None) -> None:
+    """Rewrite offsets from visible text to the submitted markup."""
+    for sentence in data["sentences"]:
+        start, end = target.span(sentence["offset"], sentence["offset"] + sentence["length"])
+        sentence["offset"], sentence["length"] = start, end - start
+        if source is not None and sentence["source_offset"] is not None:
+            s_start, s_end = source.span(sentence["source_offset"],
+                                         sentence["source_offset"] + sentence["source_length"])
+            sentence["source_offset"], sentence["source_length"] = s_start, s_end - s_start
+        for flag in sentence["flags"]:
+            view = target if flag["side"] == "translation" else source
+            if view is None:
+                continue
+            start, end = view.span(flag["offset"], flag["offset"] + flag["length"])
+            flag["offset"], flag["length"] = start, end - start

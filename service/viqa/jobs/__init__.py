@@ -1,0 +1,1 @@
+"""Asynchronous jobs: the in-process runner, webhook signing and delivery, callback safety."""

@@ -1,0 +1,145 @@
+"""The in-process job runner (the embedded default): claims jobs from the database, checks
+them, stores the result and enqueues the webhook; a second loop delivers webhooks.
+
+Crash safety comes from the store: a job is a row before 202 is returned, a claim is a lease,
+and finishing is conditional on holding the lease, so after a crash or restart every accepted
+job is claimed again and completes exactly once in its effects (one result, one webhook).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import Any
+
+import httpx
+
+from viqa.engine import Engine
+from viqa.jobs import callbacks, signing
+from viqa.settings import Settings
+from viqa.store import jobs as job_store
+from viqa.store import webhooks as webhook_store
+from viqa.store.db import Database
+
+log = logging.getLogger("viqa.runner")
+
+
+def webhook_payload(job_id: str, external_id: str | None, report: dict[str, Any] | None,
+                    error: str | None) -> dict[str, Any]:
+    """What a CMS hears when a job ends: a summary and where to fetch the full result."""
+    payload: dict[str, Any] = {"type": "job.completed" if error is None else "job.failed",
+                               "job_id": job_id, "external_id": external_id,
+                               "url": f"/v1/jobs/{job_id}"}
+    if report is not None:
+        sentences = report["sentences"]
+        payload["sentences"] = len(sentences)
+        payload["flagged"] = sum(1 for s in sentences if s["flagged"])
+    if error is not None:
+        payload["error"] = error
+    return payload
+
+
+class JobRunner:
+    def __init__(self, db: Database, engine: Engine, settings: Settings, *,
+                 on_job_done=None) -> None:
+        self.db, self.engine, self.settings = db, engine, settings
+        self._stop = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._on_job_done = on_job_done
+        self._http = httpx.Client(timeout=settings.webhook_timeout_s, follow_redirects=False)
+
+    # --- lifecycle ------------------------------------------------------------------------
+    def start(self) -> None:
+        for i in range(self.settings.runner_threads):
+            self._spawn(self._job_loop, f"viqa-jobs-{i}")
+        self._spawn(self._webhook_loop, "viqa-webhooks")
+
+    def _spawn(self, target, name: str) -> None:
+        thread = threading.Thread(target=target, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        self._stop.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._http.close()
+
+    def _loop(self, step) -> None:
+        while not self._stop.is_set():
+            try:
+                busy = step()
+            except Exception:  # the database may be down: log, wait, try again
+                log.exception("runner step failed")
+                busy = False
+            if not busy:
+                self._stop.wait(self.settings.runner_poll_s)
+
+    def _job_loop(self) -> None:
+        self._loop(self.run_one)
+
+    def _webhook_loop(self) -> None:
+        self._loop(self.deliver_one)
+
+    # --- jobs -----------------------------------------------------------------------------
+    def run_one(self) -> bool:
+        """Claim and process one job; False when there was none."""
+        lease = self.settings.job_lease_s
+        with self.db.sessions() as session:
+            claim = job_store.claim_job(session, lease_s=lease)
+        if claim is None:
+            return False
+        log.info("job %s claimed (attempt %d)", claim.job_id, claim.attempts)
+
+        def progress(fraction: float) -> None:
+            with self.db.sessions() as session:
+                job_store.renew(session, claim, progress=fraction, lease_s=lease)
+
+        try:
+            report = self.engine.check(claim.request, progress=progress)
+        except Exception as exc:
+            log.exception("job %s failed", claim.job_id)
+            with self.db.sessions() as session:
+                job_store.release(session, claim, error=f"{type(exc).__name__}: {exc}",
+                                  max_attempts=self.settings.job_max_attempts)
+            return True
+        with self.db.sessions() as session:
+            job = job_store.get_job_any(session, claim.job_id)
+            payload = webhook_payload(claim.job_id, job.external_id if job else None, report,
+                                      None)
+            stored = job_store.finish(session, claim, result=report, error=None,
+                                      webhook_payload=payload)
+        if stored and self._on_job_done:
+            self._on_job_done(report)
+        log.info("job %s %s", claim.job_id, "done" if stored else "lost its lease")
+        return True
+
+    # --- webhooks -------------------------------------------------------------------------
+    def deliver_one(self) -> bool:
+        with self.db.sessions() as session:
+            due = webhook_store.claim_due(session, lease_s=self.settings.webhook_timeout_s * 3)
+        if due is None:
+            return False
+        body = json.dumps(due.payload, ensure_ascii=False).encode()
+        status_code, error = None, None
+        started = time.perf_counter()
+        try:
+            callbacks.check_callback_url(due.url,
+                                         allow_private=self.settings.allow_private_callbacks)
+            response = self._http.post(due.url, content=body,
+                                       headers=signing.headers(due.secret, due.id, body))
+            status_code = response.status_code
+        except callbacks.UnsafeCallback as exc:
+            error = str(exc)
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}: {exc}"
+        with self.db.sessions() as session:
+            state = webhook_store.record_attempt(
+                session, due.id, status_code=status_code, error=error,
+                duration_ms=(time.perf_counter() - started) * 1000,
+                max_attempts=self.settings.webhook_max_attempts,
+                backoff_s=self.settings.webhook_backoff_s)
+        log.info("webhook %s attempt %d: %s", due.id, due.attempts + 1, state)
+        return True
