@@ -73,9 +73,13 @@ class Engine:
         return len(split_sentences(text))
 
     def check(self, request: dict[str, Any],
-              progress: Callable[[float], None] | None = None) -> dict[str, Any]:
-        """A report as JSON for one request (the API's CheckRequest, as a dict)."""
+              progress: Callable[[float], None] | None = None,
+              glossary: Glossary | None = None) -> dict[str, Any]:
+        """A report as JSON for one request (the API's CheckRequest, as a dict); `glossary` is
+        the tenant's, used beside the built-in calques."""
         options = self.options
+        if glossary is not None:
+            options = replace(options, glossary=options.glossary + glossary)
         if request.get("threshold") is not None:
             options = replace(options, threshold=float(request["threshold"]))
         source_lang, target_lang = request.get("source_lang", "en"), request.get("target_lang",

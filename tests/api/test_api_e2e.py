@@ -109,14 +109,26 @@ def test_idempotency_key(server: Server) -> None:
     assert other.status_code == 409 and other.json()["error"]["field"] == "Idempotency-Key"
 
 
-ROUTES = [  # (method, path, body, roles allowed)
+GLOSSARY_CSV = "source,target,forbidden,note\nPeople's Committee,UBND,Ủy ban Nhân dân tộc,\n"
+ROUTES = [  # (method, path, body, roles allowed); str bodies are sent as CSV
     ("POST", "/v1/check", {"translation": "Xin chào."}, {"plugin", "admin"}),
     ("POST", "/v1/jobs", {"translation": "Xin chào."}, {"plugin", "admin"}),
     ("GET", "/v1/jobs/{job}", None, {"plugin", "reviewer", "admin"}),
     ("GET", "/v1/articles/article-iso", None, {"plugin", "reviewer", "admin"}),
     ("POST", "/v1/keys", {"role": "reviewer"}, {"admin"}),
     ("GET", "/v1/webhook-secret", None, {"admin"}),
+    ("PUT", "/v1/glossary", GLOSSARY_CSV, {"admin"}),
+    ("GET", "/v1/glossary", None, {"plugin", "reviewer", "admin"}),
 ]
+
+
+def send(http: httpx.Client | None, method: str, url: str, body, **kwargs) -> httpx.Response:
+    if isinstance(body, str):
+        kwargs.update(content=body.encode(), headers={**kwargs.pop("headers", {}),
+                                                       "content-type": "text/csv"})
+    elif body is not None:
+        kwargs["json"] = body
+    return (http.request if http else httpx.request)(method, url, **kwargs)
 
 
 def test_every_v1_route_is_in_the_table(server: Server) -> None:
@@ -134,12 +146,12 @@ def test_keys_roles_and_tenants_on_every_route(server: Server, method: str, path
     with server.client("alpha", "plugin") as alpha:
         job = alpha.post("/v1/jobs", json={**ARTICLE, "external_id": "article-iso"}).json()
     url = server.url + path.format(job=job["id"])
-    assert httpx.request(method, url, json=body).status_code == 401
-    assert httpx.request(method, url, json=body,
-                         headers={"Authorization": "Bearer viqa_nope_nope"}).status_code == 401
+    assert send(None, method, url, body).status_code == 401
+    assert send(None, method, url, body,
+                headers={"Authorization": "Bearer viqa_nope_nope"}).status_code == 401
     for role in ("plugin", "reviewer", "admin"):
         with server.client("alpha", role) as http:
-            status = http.request(method, path.format(job=job["id"]), json=body).status_code
+            status = send(http, method, path.format(job=job["id"]), body).status_code
         if role in allowed:
             assert status < 400, (role, status)
         else:
@@ -147,8 +159,8 @@ def test_keys_roles_and_tenants_on_every_route(server: Server, method: str, path
     if "{job}" in path or "article-iso" in path:
         for role in allowed:
             with server.client("beta", role) as other_tenant:
-                assert other_tenant.request(method, path.format(job=job["id"]),
-                                            json=body).status_code == 404
+                assert send(other_tenant, method, path.format(job=job["id"]),
+                            body).status_code == 404
 
 
 BAD_BODIES = [
@@ -217,3 +229,26 @@ def test_admin_creates_keys_for_its_own_tenant(server: Server) -> None:
     reviewer = httpx.get(server.url + "/v1/articles/none",
                          headers={"Authorization": f"Bearer {created['key']}"})
     assert reviewer.status_code == 404  # authenticated, and nothing of that name
+
+
+def test_a_tenant_glossary_applies_to_its_checks_only(server: Server) -> None:
+    article = {"source": "The People's Committee met.", "translation": "Ủy ban tỉnh đã họp."}
+    with server.client("gamma", "admin") as admin:
+        bad = admin.put("/v1/glossary", content=b"term,x\n",
+                        headers={"content-type": "text/csv"})
+        assert bad.status_code == 422 and "missing column" in bad.json()["error"]["message"]
+        assert admin.put("/v1/glossary", content=GLOSSARY_CSV.encode(),
+                         headers={"content-type": "text/csv"}).json() == {"entries": 1}
+        assert admin.get("/v1/glossary").text == GLOSSARY_CSV
+    with server.client("gamma", "plugin") as gamma, server.client("delta", "plugin") as delta:
+        ours = gamma.post("/v1/check", json=article).json()
+        theirs = delta.post("/v1/check", json=article).json()
+        job = gamma.post("/v1/jobs", json=article).json()
+    codes = {f["code"] for s in ours["sentences"] for f in s["flags"]}
+    assert "GLOSSARY_TERM_MISSING" in codes
+    assert "GLOSSARY_TERM_MISSING" not in {f["code"] for s in theirs["sentences"]
+                                           for f in s["flags"]}
+    with ViqaClient(server.url, server.key("gamma", "plugin")) as viqa:
+        done = viqa.wait(job["id"])
+    assert "GLOSSARY_TERM_MISSING" in {f["code"] for s in done["result"]["sentences"]
+                                       for f in s["flags"]}

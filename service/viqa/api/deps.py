@@ -37,6 +37,8 @@ StateDep = Annotated[AppState, Depends(get_state)]
 
 
 def get_session(state: StateDep) -> Iterator[Session]:
+    """A transaction per request. Routes that write commit before they answer: a dependency's
+    exit may run after the response is sent, too late for "stored before 202"."""
     with state.db.session() as session:
         yield session
 

@@ -151,6 +151,10 @@ class KeyPublic(BaseModel):
     tenant: str
 
 
+class GlossaryPublic(BaseModel):
+    entries: int
+
+
 class WebhookSecretPublic(BaseModel):
     secret: str
 

@@ -19,6 +19,7 @@ import httpx
 from viqa.engine import Engine
 from viqa.jobs import callbacks, signing
 from viqa.settings import Settings
+from viqa.store import glossaries as glossary_store
 from viqa.store import jobs as job_store
 from viqa.store import webhooks as webhook_store
 from viqa.store.db import Database
@@ -97,8 +98,11 @@ class JobRunner:
             with self.db.sessions() as session:
                 job_store.renew(session, claim, progress=fraction, lease_s=lease)
 
+        with self.db.sessions() as session:
+            job = job_store.get_job_any(session, claim.job_id)
+            glossary = glossary_store.get_glossary(session, job.tenant_id) if job else None
         try:
-            report = self.engine.check(claim.request, progress=progress)
+            report = self.engine.check(claim.request, progress=progress, glossary=glossary)
         except Exception as exc:
             log.exception("job %s failed", claim.job_id)
             with self.db.sessions() as session:

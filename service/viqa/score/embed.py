@@ -8,6 +8,7 @@ the text, so the comparison can say which words of a sentence have no counterpar
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -81,19 +82,21 @@ class SentenceTransformerEmbedder:
         self._batch_size = batch_size
         self._cache: OrderedDict[str, EmbeddedText] = OrderedDict()
         self._cache_size = cache_size
+        self._lock = threading.Lock()  # request threads and the job runner share one embedder
 
     def embed(self, texts: Sequence[str]) -> list[EmbeddedText]:
-        todo = list(dict.fromkeys(t for t in texts if t not in self._cache))
+        with self._lock:
+            found = {t: self._cache[t] for t in texts if t in self._cache}
+        todo = list(dict.fromkeys(t for t in texts if t not in found))
         if todo:
-            for text, embedded in zip(todo, self._embed_uncached(todo), strict=True):
-                self._cache[text] = embedded
-                if len(self._cache) > self._cache_size:
-                    self._cache.popitem(last=False)
-        out = []
-        for text in texts:
-            self._cache.move_to_end(text)
-            out.append(self._cache[text])
-        return out
+            found.update(zip(todo, self._embed_uncached(todo), strict=True))
+        with self._lock:
+            for text in dict.fromkeys(texts):
+                self._cache[text] = found[text]
+                self._cache.move_to_end(text)
+            while len(self._cache) > self._cache_size:
+                self._cache.popitem(last=False)
+        return [found[text] for text in texts]
 
     def _embed_uncached(self, texts: list[str]) -> list[EmbeddedText]:
         outputs = self._model.encode(texts, output_value=None, batch_size=self._batch_size,

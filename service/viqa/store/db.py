@@ -55,8 +55,14 @@ class Database:
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        with self.sessions() as session, session.begin():
-            yield session
+        """A session committed on success and rolled back on error (it may commit earlier)."""
+        with self.sessions() as session:
+            try:
+                yield session
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
 
     def ping(self) -> None:
         with self.engine.connect() as connection:

@@ -100,3 +100,13 @@ class DeliveryAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     duration_ms: Mapped[float] = mapped_column(default=0.0)
+
+
+class TenantGlossary(Base):
+    """A tenant's glossary as uploaded (CSV: source,target,forbidden,note)."""
+
+    __tablename__ = "glossaries"
+
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
+    csv: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -7,6 +7,7 @@ default; the HTTP service and the workers put it in the database or Redis.
 
 from __future__ import annotations
 
+import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,21 +29,24 @@ class MemoryStore:
     def __init__(self, capacity: int = 50_000) -> None:
         self._items: OrderedDict[str, Translation] = OrderedDict()
         self._capacity = capacity
+        self._lock = threading.Lock()
 
     def get_many(self, keys: Sequence[str]) -> dict[str, Translation]:
         found = {}
-        for key in keys:
-            if key in self._items:
-                self._items.move_to_end(key)
-                found[key] = self._items[key]
+        with self._lock:
+            for key in keys:
+                if key in self._items:
+                    self._items.move_to_end(key)
+                    found[key] = self._items[key]
         return found
 
     def put_many(self, items: dict[str, Translation]) -> None:
-        for key, value in items.items():
-            self._items[key] = value
-            self._items.move_to_end(key)
-        while len(self._items) > self._capacity:
-            self._items.popitem(last=False)
+        with self._lock:
+            for key, value in items.items():
+                self._items[key] = value
+                self._items.move_to_end(key)
+            while len(self._items) > self._capacity:
+                self._items.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._items)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-from viqa.api.deps import AdminDep, SessionDep
-from viqa.api.schemas import KeyCreate, KeyPublic, WebhookSecretPublic
+from fastapi import APIRouter, Body
+from fastapi.responses import PlainTextResponse
+
+from viqa.api.deps import AdminDep, ReaderDep, SessionDep
+from viqa.api.errors import ApiError
+from viqa.api.schemas import ErrorResponse, GlossaryPublic, KeyCreate, KeyPublic, WebhookSecretPublic
+from viqa.glossary import GlossaryError
+from viqa.store import glossaries as glossary_store
 from viqa.store import keys as key_store
 
 router = APIRouter(prefix="/v1", tags=["admin"])
@@ -15,6 +21,7 @@ router = APIRouter(prefix="/v1", tags=["admin"])
 def create_key(body: KeyCreate, session: SessionDep, principal: AdminDep) -> KeyPublic:
     """A new key for the caller's tenant; shown once, stored hashed."""
     key = key_store.create_key(session, principal.tenant, body.role)
+    session.commit()
     return KeyPublic(key=key, role=body.role, tenant=principal.tenant)
 
 
@@ -22,3 +29,26 @@ def create_key(body: KeyCreate, session: SessionDep, principal: AdminDep) -> Key
 def webhook_secret(session: SessionDep, principal: AdminDep) -> WebhookSecretPublic:
     """The secret that signs this tenant's webhooks (Standard Webhooks, whsec_…)."""
     return WebhookSecretPublic(secret=key_store.webhook_secret(session, principal.tenant_id))
+
+
+GLOSSARY_EXAMPLE = "source,target,forbidden,note\nParty member,đảng viên,thành viên của bữa tiệc,\n"
+
+
+@router.put("/glossary", response_model=GlossaryPublic,
+            responses={422: {"model": ErrorResponse}})
+def put_glossary(session: SessionDep, principal: AdminDep,
+                 csv: Annotated[str, Body(media_type="text/csv", examples=[GLOSSARY_EXAMPLE])]
+                 ) -> GlossaryPublic:
+    """Replace the tenant's glossary (CSV: source,target,forbidden,note); checks use it at once."""
+    try:
+        glossary = glossary_store.set_glossary(session, principal.tenant_id, csv)
+    except GlossaryError as exc:
+        raise ApiError(422, "invalid_glossary", str(exc), field="body") from exc
+    session.commit()
+    return GlossaryPublic(entries=len(glossary.entries))
+
+
+@router.get("/glossary", response_class=PlainTextResponse)
+def get_glossary(session: SessionDep, principal: ReaderDep) -> str:
+    """The tenant's glossary as CSV (empty when none was uploaded)."""
+    return glossary_store.get_glossary_csv(session, principal.tenant_id) or ""

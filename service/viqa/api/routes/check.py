@@ -5,9 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
-from viqa.api.deps import PluginDep, StateDep
+from viqa.api.deps import PluginDep, SessionDep, StateDep
 from viqa.api.errors import ApiError
 from viqa.api.schemas import CheckRequest, ErrorResponse, ReportPublic
+from viqa.store import glossaries as glossary_store
 
 router = APIRouter(prefix="/v1", tags=["check"])
 
@@ -16,15 +17,17 @@ router = APIRouter(prefix="/v1", tags=["check"])
     413: {"model": ErrorResponse, "description": "over the synchronous limit: use /v1/jobs"},
     422: {"model": ErrorResponse}, 401: {"model": ErrorResponse}, 403: {"model": ErrorResponse},
     429: {"model": ErrorResponse}})
-async def check(body: CheckRequest, state: StateDep, _: PluginDep) -> dict:
+async def check(body: CheckRequest, state: StateDep, session: SessionDep,
+                principal: PluginDep) -> dict:
     """Check a short text or a few segments and answer inline."""
     request = body.model_dump()
+    glossary = glossary_store.get_glossary(session, principal.tenant_id)
     sentences = await run_in_threadpool(state.engine.count_sentences, request)
     limit = state.settings.sync_max_sentences
     if sentences > limit:
         raise ApiError(413, "too_many_sentences",
                        f"{sentences} sentences is over the synchronous limit of {limit} "
                        "(VIQA_SYNC_MAX_SENTENCES); submit it to POST /v1/jobs instead")
-    report = await run_in_threadpool(state.engine.check, request)
+    report = await run_in_threadpool(state.engine.check, request, None, glossary)
     state.metrics.observe_report(report)
     return report

@@ -59,6 +59,7 @@ async def create_job(body: JobCreate, response: Response, state: StateDep, sessi
         raise ApiError(409, "idempotency_conflict",
                        "this Idempotency-Key was used with a different request body",
                        field="Idempotency-Key") from exc
+    session.commit()  # durable before the client hears 202
     if not created:
         response.status_code = 200
     response.headers["Location"] = f"/v1/jobs/{job.id}"
