@@ -119,6 +119,8 @@ ROUTES = [  # (method, path, body, roles allowed); str bodies are sent as CSV
     ("GET", "/v1/webhook-secret", None, {"admin"}),
     ("PUT", "/v1/glossary", GLOSSARY_CSV, {"admin"}),
     ("GET", "/v1/glossary", None, {"plugin", "reviewer", "admin"}),
+    ("GET", "/v1/settings", None, {"admin"}),
+    ("PUT", "/v1/settings", {"threshold": None}, {"admin"}),
 ]
 
 
@@ -252,3 +254,15 @@ def test_a_tenant_glossary_applies_to_its_checks_only(server: Server) -> None:
         done = viqa.wait(job["id"])
     assert "GLOSSARY_TERM_MISSING" in {f["code"] for s in done["result"]["sentences"]
                                        for f in s["flags"]}
+
+
+def test_admin_sets_the_tenant_threshold(server: Server) -> None:
+    article = {"segments": [DISSOLUTION]}
+    with server.client("epsilon", "admin") as admin:
+        assert admin.put("/v1/settings", json={"threshold": 2}).status_code == 422
+        assert admin.put("/v1/settings", json={"threshold": 0.99}).json() == {"threshold": 0.99}
+        relaxed = admin.post("/v1/check", json=article).json()
+        strict = admin.post("/v1/check", json={**article, "threshold": 0.3}).json()
+        admin.put("/v1/settings", json={"threshold": None})
+    assert relaxed["signature"]["threshold"] == 0.99
+    assert not relaxed["sentences"][0]["flagged"] and strict["sentences"][0]["flagged"]

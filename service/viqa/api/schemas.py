@@ -151,6 +151,13 @@ class KeyPublic(BaseModel):
     tenant: str
 
 
+class TenantSettingsPublic(BaseModel):
+    """Per-tenant settings; null means the server's default."""
+
+    model_config = ConfigDict(extra="forbid")
+    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+
+
 class GlossaryPublic(BaseModel):
     entries: int
 

@@ -24,6 +24,8 @@ class Tenant(Base):
     name: Mapped[str] = mapped_column(String(100), unique=True)
     webhook_secret: Mapped[str] = mapped_column(String(100))
     """Standard Webhooks secret, "whsec_" + base64; signs this tenant's deliveries."""
+    threshold: Mapped[float | None] = mapped_column(default=None)
+    """The tenant's flagging threshold; None: the server's VIQA_THRESHOLD."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 

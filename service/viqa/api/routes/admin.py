@@ -9,10 +9,18 @@ from fastapi.responses import PlainTextResponse
 
 from viqa.api.deps import AdminDep, ReaderDep, SessionDep
 from viqa.api.errors import ApiError
-from viqa.api.schemas import ErrorResponse, GlossaryPublic, KeyCreate, KeyPublic, WebhookSecretPublic
+from viqa.api.schemas import (
+    ErrorResponse,
+    GlossaryPublic,
+    KeyCreate,
+    KeyPublic,
+    TenantSettingsPublic,
+    WebhookSecretPublic,
+)
 from viqa.glossary import GlossaryError
 from viqa.store import glossaries as glossary_store
 from viqa.store import keys as key_store
+from viqa.store import tenants as tenant_store
 
 router = APIRouter(prefix="/v1", tags=["admin"])
 
@@ -52,3 +60,18 @@ def put_glossary(session: SessionDep, principal: AdminDep,
 def get_glossary(session: SessionDep, principal: ReaderDep) -> str:
     """The tenant's glossary as CSV (empty when none was uploaded)."""
     return glossary_store.get_glossary_csv(session, principal.tenant_id) or ""
+
+
+@router.get("/settings", response_model=TenantSettingsPublic)
+def get_settings(session: SessionDep, principal: AdminDep) -> TenantSettingsPublic:
+    return TenantSettingsPublic(**vars(tenant_store.get_settings(session, principal.tenant_id)))
+
+
+@router.put("/settings", response_model=TenantSettingsPublic,
+            responses={422: {"model": ErrorResponse}})
+def put_settings(body: TenantSettingsPublic, session: SessionDep, principal: AdminDep
+                 ) -> TenantSettingsPublic:
+    """The tenant's flagging threshold (used when a request gives none)."""
+    saved = tenant_store.set_settings(session, principal.tenant_id, threshold=body.threshold)
+    session.commit()
+    return TenantSettingsPublic(**vars(saved))

@@ -9,8 +9,18 @@ from viqa.api.deps import PluginDep, SessionDep, StateDep
 from viqa.api.errors import ApiError
 from viqa.api.schemas import CheckRequest, ErrorResponse, ReportPublic
 from viqa.store import glossaries as glossary_store
+from viqa.store import tenants as tenant_store
 
 router = APIRouter(prefix="/v1", tags=["check"])
+
+
+def with_tenant_threshold(request: dict, session, tenant_id: int) -> dict:
+    """A request without its own threshold gets the tenant's, when the admin set one."""
+    if request.get("threshold") is None:
+        threshold = tenant_store.get_settings(session, tenant_id).threshold
+        if threshold is not None:
+            return {**request, "threshold": threshold}
+    return request
 
 
 @router.post("/check", response_model=ReportPublic, responses={
@@ -20,7 +30,7 @@ router = APIRouter(prefix="/v1", tags=["check"])
 async def check(body: CheckRequest, state: StateDep, session: SessionDep,
                 principal: PluginDep) -> dict:
     """Check a short text or a few segments and answer inline."""
-    request = body.model_dump()
+    request = with_tenant_threshold(body.model_dump(), session, principal.tenant_id)
     glossary = glossary_store.get_glossary(session, principal.tenant_id)
     sentences = await run_in_threadpool(state.engine.count_sentences, request)
     limit = state.settings.sync_max_sentences

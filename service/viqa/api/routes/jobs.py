@@ -10,6 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from viqa.api.deps import PluginDep, ReaderDep, SessionDep, StateDep
 from viqa.api.errors import ApiError
 from viqa.api.limits import retry_after
+from viqa.api.routes.check import with_tenant_threshold
 from viqa.api.schemas import ErrorResponse, JobCreate, JobPublic
 from viqa.jobs.callbacks import UnsafeCallback, check_callback_url
 from viqa.store import jobs as job_store
@@ -35,7 +36,8 @@ async def create_job(body: JobCreate, response: Response, state: StateDep, sessi
                      idempotency_key: Annotated[str | None, Header(max_length=200)] = None
                      ) -> JobPublic:
     """Accept an article; the job is stored before 202 is returned, so it is never lost."""
-    request = body.model_dump(exclude={"external_id", "callback_url"})
+    request = with_tenant_threshold(body.model_dump(exclude={"external_id", "callback_url"}),
+                                    session, principal.tenant_id)
     if body.callback_url:
         try:
             await run_in_threadpool(check_callback_url, body.callback_url,
