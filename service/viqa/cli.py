@@ -379,6 +379,49 @@ def keys_create(
     sys.stdout.write(key + "\n")
 
 
+@app.command()
+def calibrate(
+    tenant: Annotated[str, typer.Option(help="Tenant whose decisions to learn from.")],
+    target_precision: Annotated[float, typer.Option(help="Precision the flags must reach.")] = 0.9,
+    plot: Annotated[Path, typer.Option(help="Where to write the plot (PNG).")] = Path(
+        "calibration.png"),
+    apply: Annotated[bool, typer.Option(help="Set the chosen threshold for the tenant.")] = False,
+) -> None:
+    """Precision and recall of flags at each risk threshold, from reviewers' confirmed and
+    dismissed flags; the threshold that meets the target precision."""
+    from sqlalchemy import select
+
+    from viqa.review import calibration as calibration_lib
+    from viqa.settings import Settings
+    from viqa.store import decisions as decision_store
+    from viqa.store import tenants as tenant_store
+    from viqa.store.db import Database, migrate
+    from viqa.store.models import Tenant
+
+    db = Database(Settings().database_url)
+    migrate(db.engine)
+    with db.session() as session:
+        row = session.scalar(select(Tenant).where(Tenant.name == tenant))
+        if row is None:
+            raise _fail(f"no tenant {tenant!r}")
+        result = calibration_lib.calibrate(decision_store.labelled_flags(session, row.id),
+                                           target_precision=target_precision)
+        Console().print(f"{result.errors} confirmed errors, {result.false_alarms} dismissed "
+                        f"false alarms (tenant {tenant})", highlight=False)
+        Console().print(calibration_lib.table(result), highlight=False)
+        calibration_lib.plot(result, plot)
+        Console().print(f"plot written to {plot}", highlight=False)
+        if result.chosen is None:
+            Console().print(f"no threshold reaches precision {target_precision}")
+            raise typer.Exit(1)
+        Console().print(f"threshold {result.chosen.threshold:.3f}: precision "
+                        f"{result.chosen.precision:.3f}, recall {result.chosen.recall:.3f}",
+                        highlight=False)
+        if apply:
+            tenant_store.set_settings(session, row.id, threshold=result.chosen.threshold)
+            Console().print(f"set as {tenant}'s threshold", highlight=False)
+
+
 def main() -> None:
     try:
         app()

@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = 8
     webhook_backoff_s: float = 2.0
     webhook_timeout_s: float = 10.0
+    session_secret: str | None = None
+    """Signs review-page session cookies; unset: a random one per process (sign-ins end at a
+    restart). Set it when several processes serve the pages."""
     allow_private_callbacks: bool = False
     """Allow callback URLs on loopback/private/link-local addresses (tests, on-premise CMS)."""
 

@@ -121,6 +121,13 @@ ROUTES = [  # (method, path, body, roles allowed); str bodies are sent as CSV
     ("GET", "/v1/glossary", None, {"plugin", "reviewer", "admin"}),
     ("GET", "/v1/settings", None, {"admin"}),
     ("PUT", "/v1/settings", {"threshold": None}, {"admin"}),
+    ("POST", "/v1/jobs/{job}/sentences/1/flags/DUPLICATED_WORDS/decision",
+     {"action": "comment", "comment": "seen"}, {"reviewer", "admin"}),
+    ("GET", "/v1/review/queue", None, {"reviewer", "admin"}),
+    ("GET", "/v1/articles/article-iso/review.csv", None, {"reviewer", "admin"}),
+    ("GET", "/v1/articles/article-iso/review.xliff", None, {"reviewer", "admin"}),
+    ("GET", "/v1/articles/article-iso/scorecard", None, {"reviewer", "admin"}),
+    ("GET", "/v1/corrections.csv", None, {"reviewer", "admin"}),
 ]
 
 
@@ -137,7 +144,9 @@ def test_every_v1_route_is_in_the_table(server: Server) -> None:
     spec = httpx.get(server.url + "/openapi.json").json()
     documented = {(m.upper(), p) for p, item in spec["paths"].items() if p.startswith("/v1/")
                   for m in item}
-    covered = {(m, p.replace("{job}", "{job_id}").replace("article-iso", "{external_id}"))
+    covered = {(m, p.replace("{job}", "{job_id}").replace("article-iso", "{external_id}")
+                .replace("/sentences/1/flags/DUPLICATED_WORDS/", "/sentences/{sentence_id}/flags/"
+                                                                  "{code}/"))
                for m, p, _, _ in ROUTES}
     assert documented == covered
 
@@ -147,6 +156,8 @@ def test_keys_roles_and_tenants_on_every_route(server: Server, method: str, path
                                                body: dict | None, allowed: set[str]) -> None:
     with server.client("alpha", "plugin") as alpha:
         job = alpha.post("/v1/jobs", json={**ARTICLE, "external_id": "article-iso"}).json()
+    with ViqaClient(server.url, server.key("alpha", "plugin")) as viqa:
+        viqa.wait(job["id"])
     url = server.url + path.format(job=job["id"])
     assert send(None, method, url, body).status_code == 401
     assert send(None, method, url, body,

@@ -3,23 +3,28 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.sessions import SessionMiddleware
 
 from viqa import __version__
 from viqa.api import errors
 from viqa.api.deps import AppState
 from viqa.api.limits import BodyLimit, RateLimiter
 from viqa.api.metrics import Metrics
-from viqa.api.routes import admin, articles, check, health, jobs
+from viqa.api.routes import admin, articles, check, health, jobs, review
 from viqa.engine import Engine
 from viqa.jobs.runner import JobRunner
 from viqa.settings import Settings
 from viqa.store import jobs as job_store
 from viqa.store.db import Database, migrate
+from viqa.web import pages
 
 log = logging.getLogger("viqa.api")
 
@@ -70,8 +75,27 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app = FastAPI(title="viqa", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan)
     errors.install(app)
-    for module in (check, jobs, articles, admin, health):
+    for module in (check, jobs, articles, admin, review, health):
         app.include_router(module.router)
+    app.include_router(pages.router)
+    app.mount("/review/static", StaticFiles(directory=str(pages.HERE / "static")),
+              name="review-static")
+
+    @app.exception_handler(pages.NeedsLogin)
+    async def _login(_: Request, __: pages.NeedsLogin) -> RedirectResponse:
+        return RedirectResponse("/review/login", status_code=303)
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        if request.url.path.startswith("/review"):
+            response.headers["Content-Security-Policy"] = (
+                "default-src 'self'; img-src 'self' data:; style-src 'self'; "
+                "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
+            response.headers["X-Frame-Options"] = "DENY"
+            response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
     @app.middleware("http")
     async def count_requests(request: Request, call_next):
@@ -83,5 +107,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         metrics.latency.labels(path).observe(time.perf_counter() - started)
         return response
 
+    app.add_middleware(SessionMiddleware,
+                       secret_key=settings.session_secret or secrets.token_urlsafe(32),
+                       session_cookie="viqa_review", same_site="strict", https_only=False,
+                       max_age=12 * 3600)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app

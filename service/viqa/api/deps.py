@@ -80,3 +80,4 @@ def require(*roles: Role):
 PluginDep = Annotated[Principal, Depends(require("plugin"))]
 ReaderDep = Annotated[Principal, Depends(require("plugin", "reviewer"))]
 AdminDep = Annotated[Principal, Depends(require("admin"))]
+ReviewerDep = Annotated[Principal, Depends(require("reviewer"))]

@@ -75,6 +75,8 @@ class FlagPublic(BaseModel):
     side: str
     suggestions: list[str]
     risk: float
+    fingerprint: str | None = None
+    status: str | None = None
 
 
 class SentencePublic(BaseModel):

@@ -18,7 +18,9 @@ import httpx
 
 from viqa.engine import Engine
 from viqa.jobs import callbacks, signing
+from viqa.review import memory
 from viqa.settings import Settings
+from viqa.store import decisions as decision_store
 from viqa.store import glossaries as glossary_store
 from viqa.store import jobs as job_store
 from viqa.store import webhooks as webhook_store
@@ -111,6 +113,10 @@ class JobRunner:
             return True
         with self.db.sessions() as session:
             job = job_store.get_job_any(session, claim.job_id)
+            if job is not None:
+                memory.annotate(report, decision_store.dismissed_fingerprints(session,
+                                                                             job.tenant_id),
+                                report["signature"]["threshold"])
             payload = webhook_payload(claim.job_id, job.external_id if job else None, report,
                                       None)
             stored = job_store.finish(session, claim, result=report, error=None,

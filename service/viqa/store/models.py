@@ -112,3 +112,29 @@ class TenantGlossary(Base):
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"), primary_key=True)
     csv: Mapped[str] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Decision(Base):
+    """A reviewer's decision on one flag of one job: confirm (an error), dismiss (a false
+    alarm), correct (with the fixed translation) or comment. The newest decision is the flag's
+    status; a dismissal is remembered by fingerprint across later versions of the article."""
+
+    __tablename__ = "decisions"
+    __table_args__ = (Index("ix_decisions_flag", "tenant_id", "job_id", "sentence_id", "code"),
+                      Index("ix_decisions_fingerprint", "tenant_id", "fingerprint"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"))
+    external_id: Mapped[str | None] = mapped_column(String(200), default=None)
+    sentence_id: Mapped[str] = mapped_column(String(200))
+    code: Mapped[str] = mapped_column(String(60))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str | None] = mapped_column(Text, default=None)
+    correction: Mapped[str | None] = mapped_column(Text, default=None)
+    comment: Mapped[str | None] = mapped_column(Text, default=None)
+    risk: Mapped[float] = mapped_column(default=0.0)
+    severity: Mapped[str | None] = mapped_column(String(20), default=None)
+    reviewer_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,8 @@ from starlette.concurrency import run_in_threadpool
 from viqa.api.deps import PluginDep, SessionDep, StateDep
 from viqa.api.errors import ApiError
 from viqa.api.schemas import CheckRequest, ErrorResponse, ReportPublic
+from viqa.review import memory
+from viqa.store import decisions as decision_store
 from viqa.store import glossaries as glossary_store
 from viqa.store import tenants as tenant_store
 
@@ -39,5 +41,7 @@ async def check(body: CheckRequest, state: StateDep, session: SessionDep,
                        f"{sentences} sentences is over the synchronous limit of {limit} "
                        "(VIQA_SYNC_MAX_SENTENCES); submit it to POST /v1/jobs instead")
     report = await run_in_threadpool(state.engine.check, request, None, glossary)
+    memory.annotate(report, decision_store.dismissed_fingerprints(session, principal.tenant_id),
+                    report["signature"]["threshold"])
     state.metrics.observe_report(report)
     return report

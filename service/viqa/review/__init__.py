@@ -1,0 +1,2 @@
+"""Review: reviewers' decisions on flags, their memory across article versions, exports,
+scorecards and learned thresholds."""

@@ -1,0 +1,75 @@
+"""Learned thresholds: from reviewers' confirmed and dismissed flags, precision and recall at
+each risk threshold, and the lowest threshold that meets a target precision."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Point:
+    threshold: float
+    precision: float
+    recall: float
+    flagged: int
+
+
+@dataclass(frozen=True)
+class Calibration:
+    points: list[Point]
+    errors: int
+    false_alarms: int
+    chosen: Point | None
+    target_precision: float
+
+
+def calibrate(labelled: Sequence[tuple[float, bool]], *, target_precision: float = 0.9
+              ) -> Calibration:
+    """`labelled`: (risk, was an error). The chosen threshold keeps the most errors flagged
+    while meeting the target precision; None when no threshold meets it."""
+    errors = sum(1 for _, bad in labelled if bad)
+    points = []
+    for threshold in sorted({round(r, 4) for r, _ in labelled}):
+        kept = [bad for risk, bad in labelled if risk >= threshold]
+        true = sum(kept)
+        points.append(Point(threshold, true / len(kept) if kept else 0.0,
+                            true / errors if errors else 0.0, len(kept)))
+    meeting = [p for p in points if p.precision >= target_precision and p.flagged]
+    chosen = max(meeting, key=lambda p: (p.recall, -p.threshold), default=None)
+    return Calibration(points, errors, len(labelled) - errors, chosen, target_precision)
+
+
+def table(calibration: Calibration) -> str:
+    rows = [f"{'threshold':>9} {'precision':>9} {'recall':>6} {'flagged':>7}"]
+    for p in calibration.points:
+        mark = "  <- chosen" if p == calibration.chosen else ""
+        rows.append(f"{p.threshold:9.3f} {p.precision:9.3f} {p.recall:6.3f} {p.flagged:7d}{mark}")
+    return "\n".join(rows)
+
+
+def plot(calibration: Calibration, path: str | Path) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    path = Path(path)
+    figure, axes = plt.subplots(figsize=(5, 3.5), dpi=120)
+    thresholds = [p.threshold for p in calibration.points]
+    axes.plot(thresholds, [p.precision for p in calibration.points], label="precision")
+    axes.plot(thresholds, [p.recall for p in calibration.points], label="recall")
+    axes.axhline(calibration.target_precision, linestyle=":", color="grey",
+                 label=f"target precision {calibration.target_precision:.2f}")
+    if calibration.chosen:
+        axes.axvline(calibration.chosen.threshold, color="red", linestyle="--",
+                     label=f"chosen {calibration.chosen.threshold:.2f}")
+    axes.set_xlabel("risk threshold")
+    axes.set_ylim(0, 1.05)
+    axes.set_title(f"{calibration.errors} errors, {calibration.false_alarms} false alarms")
+    axes.legend(loc="lower left", fontsize=7)
+    figure.tight_layout()
+    figure.savefig(path)
+    plt.close(figure)
+    return path

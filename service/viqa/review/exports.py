@@ -1,0 +1,93 @@
+"""An article's review as CSV, as XLIFF 2.1 (segments with their issues), and as an LQA
+scorecard (errors per 1,000 words by severity, pass or fail at a bar)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from viqa.review.views import SentenceView
+from viqa.text.tokens import tokenize
+
+CSV_COLUMNS = ("sentence_id", "source", "translation", "backtranslation", "flagged", "risk",
+               "code", "severity", "category", "status", "message", "correction")
+# MQM-style penalty weights per error severity.
+PENALTY = {"minor": 1, "major": 5, "critical": 10}
+
+
+def to_csv(views: list[SentenceView]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for view in views:
+        s = view.sentence
+        base = [s["id"], s["source"] or "", s["translation"], s["backtranslation"] or "",
+                s["flagged"], round(s["risk"], 4)]
+        if not view.flags:
+            writer.writerow([*base, "", "", "", "", "", ""])
+        for flag in view.flags:
+            writer.writerow([*base, flag.code, flag.severity, flag.category, flag.status,
+                             flag.message, flag.correction or ""])
+    return out.getvalue()
+
+
+def to_xliff(views: list[SentenceView], *, source_lang: str, target_lang: str,
+             article: str) -> str:
+    """XLIFF 2.1: one unit per sentence; issues as notes (category, severity, status)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             f'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.1" version="2.1" '
+             f'srcLang={quoteattr(source_lang)} trgLang={quoteattr(target_lang)}>',
+             f'  <file id={quoteattr(article)}>']
+    for view in views:
+        s = view.sentence
+        lines.append(f'    <unit id={quoteattr(str(s["id"]))}>')
+        if view.flags:
+            lines.append("      <notes>")
+            for flag in view.flags:
+                priority = {"critical": 1, "major": 3, "minor": 6}[flag.severity]
+                text = escape(f"[{flag.severity}, {flag.status}] {flag.message}")
+                lines.append(f'        <note category={quoteattr(flag.category)} '
+                             f'priority="{priority}" id={quoteattr(flag.code)}>{text}</note>')
+            lines.append("      </notes>")
+        target = next((f.correction for f in view.flags if f.correction), None) or \
+            s["translation"]
+        state = "reviewed" if any(f.status != "open" for f in view.flags) else "translated"
+        lines.append(f'      <segment state="{state}">')
+        lines.append(f"        <source>{escape(s['source'] or '')}</source>")
+        lines.append(f"        <target>{escape(target)}</target>")
+        lines.append("      </segment>")
+        lines.append("    </unit>")
+    lines += ["  </file>", "</xliff>", ""]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    words: int
+    errors: dict[str, int]
+    per_thousand: dict[str, float]
+    penalty_per_thousand: float
+    bar: float
+    passed: bool
+    open_issues: int
+
+
+def scorecard(views: list[SentenceView], *, bar: float = 15.0) -> Scorecard:
+    """Confirmed and corrected flags are errors; open ones are issues, not yet counted."""
+    words = sum(len(tokenize(v.sentence["source"] or v.sentence["translation"])) for v in views)
+    errors = {severity: 0 for severity in PENALTY}
+    open_issues = 0
+    for view in views:
+        for flag in view.flags:
+            if flag.status in ("confirmed", "corrected"):
+                errors[flag.severity] += 1
+            elif flag.status == "open":
+                open_issues += 1
+    scale = 1000 / max(words, 1)
+    penalty = sum(PENALTY[s] * n for s, n in errors.items()) * scale
+    return Scorecard(words=words, errors=errors,
+                     per_thousand={s: round(n * scale, 2) for s, n in errors.items()},
+                     penalty_per_thousand=round(penalty, 2), bar=bar, passed=penalty <= bar,
+                     open_issues=open_issues)

@@ -1,0 +1,116 @@
+"""What reviewers look at: an article's sentences with each flag's current status, and the
+queue of flags across articles. Built from stored job results and decisions, read-only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from viqa.review.fingerprint import fingerprint
+from viqa.store import decisions as decision_store
+from viqa.store.models import Job
+
+STATUSES = ("open", "confirmed", "dismissed", "corrected")
+
+
+@dataclass
+class FlagView:
+    job_id: str
+    external_id: str | None
+    sentence_id: str
+    code: str
+    category: str
+    severity: str
+    message: str
+    risk: float
+    status: str
+    offset: int
+    length: int
+    side: str
+    translation: str
+    source: str | None
+    correction: str | None = None
+    created_at: Any = None
+
+
+@dataclass
+class SentenceView:
+    sentence: dict[str, Any]
+    flags: list[FlagView] = field(default_factory=list)
+
+
+def latest_done_jobs(session: Session, tenant_id: int, external_id: str | None = None
+                     ) -> list[Job]:
+    """The newest finished job of each article (or of the one article), newest first."""
+    query = select(Job).where(Job.tenant_id == tenant_id, Job.status == "done")
+    if external_id is not None:
+        query = query.where(Job.external_id == external_id)
+    seen: set[str] = set()
+    latest = []
+    for job in session.scalars(query.order_by(Job.finished_at.desc())):
+        key = job.external_id or job.id
+        if key not in seen:
+            seen.add(key)
+            latest.append(job)
+    return latest
+
+
+def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceView]:
+    decisions = decision_store.for_jobs(session, tenant_id, [job.id])
+    dismissed = decision_store.dismissed_fingerprints(session, tenant_id)
+    views = []
+    for sentence in (job.result or {}).get("sentences", []):
+        view = SentenceView(sentence)
+        for flag in _one_per_check(sentence["flags"]):
+            flag.setdefault("fingerprint", fingerprint(sentence["source"],
+                                                       sentence["translation"], flag["code"]))
+            history = decisions.get((job.id, sentence["id"], flag["code"]))
+            corrected = next((d.correction for d in reversed(history or [])
+                              if d.action == "correct"), None)
+            view.flags.append(FlagView(
+                job_id=job.id, external_id=job.external_id, sentence_id=sentence["id"],
+                code=flag["code"], category=flag["category"], severity=flag["severity"],
+                message=flag["message"], risk=flag["risk"],
+                status=decision_store.status(history, flag, dismissed), offset=flag["offset"],
+                length=flag["length"], side=flag["side"], translation=sentence["translation"],
+                source=sentence["source"], correction=corrected, created_at=job.finished_at))
+        views.append(view)
+    return views
+
+
+def _one_per_check(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A reviewer decides once per check per sentence: several flags of one check (two names
+    changed) are shown, decided and counted as one issue, the worst first."""
+    merged: dict[str, dict[str, Any]] = {}
+    for flag in sorted(flags, key=lambda f: -f["risk"]):
+        if flag["code"] in merged:
+            merged[flag["code"]]["message"] += " " + flag["message"]
+        else:
+            merged[flag["code"]] = dict(flag)
+    return list(merged.values())
+
+
+@dataclass
+class Queue:
+    items: list[FlagView]
+    counts: dict[str, int]
+
+
+def queue(session: Session, tenant_id: int, *, severity: str | None = None,
+          check: str | None = None, article: str | None = None, status: str | None = None
+          ) -> Queue:
+    """Flags of the latest version of every article, newest first, filtered; counts by status
+    are over the other filters, so the tabs say what each status holds."""
+    items: list[FlagView] = []
+    for job in latest_done_jobs(session, tenant_id, article):
+        for view in sentence_views(session, tenant_id, job):
+            items.extend(f for f in view.flags
+                         if (severity is None or f.severity == severity)
+                         and (check is None or f.code == check))
+    counts = {s: sum(1 for f in items if f.status == s) for s in STATUSES}
+    if status is not None:
+        items = [f for f in items if f.status == status]
+    return Queue(items, counts)

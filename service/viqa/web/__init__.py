@@ -1,0 +1,1 @@
+"""The review pages: server-rendered templates and a little JavaScript, no build step."""

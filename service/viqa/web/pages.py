@@ -1,0 +1,237 @@
+"""Review pages, signed in with a reviewer (or admin) key: a session cookie and a CSRF token
+on every form. Every action here is also an API route (viqa.api.routes.review)."""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+from sqlalchemy.orm import Session
+
+from viqa.api.deps import SessionDep
+from viqa.api.errors import ApiError
+from viqa.api.routes.review import DecisionCreate, decide_flag
+from viqa.glossary import GlossaryError
+from viqa.review import calibration as calibration_lib
+from viqa.review.views import STATUSES, latest_done_jobs, queue, sentence_views
+from viqa.store import decisions as decision_store
+from viqa.store import glossaries as glossary_store
+from viqa.store import tenants as tenant_store
+from viqa.store.keys import Principal, authenticate
+from viqa.store.models import ApiKey
+from viqa.web.highlight import pieces, word_spans
+
+HERE = Path(__file__).resolve().parent
+templates = Jinja2Templates(directory=str(HERE / "templates"))
+router = APIRouter(prefix="/review", include_in_schema=False)
+
+
+class NeedsLogin(Exception):
+    pass
+
+
+def current_reviewer(request: Request, session: SessionDep) -> Principal:
+    data = request.session.get("principal")
+    if not data:
+        raise NeedsLogin
+    key = session.get(ApiKey, data["key_id"])
+    if key is None or key.revoked_at is not None:
+        request.session.clear()
+        raise NeedsLogin
+    return Principal(**data)
+
+
+ReviewerPage = Annotated[Principal, Depends(current_reviewer)]
+
+
+def check_csrf(request: Request, token: str | None) -> None:
+    expected = request.session.get("csrf", "")
+    if not token or not expected or not hmac.compare_digest(token, expected):
+        raise ApiError(403, "csrf", "missing or invalid CSRF token; reload the page")
+
+
+def render(request: Request, name: str, principal: Principal | None, **context: Any
+           ) -> HTMLResponse:
+    return templates.TemplateResponse(request, name, {
+        "principal": principal, "csrf": request.session.get("csrf", ""), **context})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request, error: str | None = None) -> HTMLResponse:
+    request.session.setdefault("csrf", secrets.token_urlsafe(24))
+    return render(request, "login.html", None, error=error)
+
+
+@router.post("/login")
+def login(request: Request, session: SessionDep, key: Annotated[str, Form(max_length=300)],
+          csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    check_csrf(request, csrf)
+    principal = authenticate(session, key.strip())
+    if principal is None or principal.role not in ("reviewer", "admin"):
+        return RedirectResponse("/review/login?error=1", status_code=303)
+    request.session.clear()
+    request.session["principal"] = {"key_id": principal.key_id, "tenant_id": principal.tenant_id,
+                                    "tenant": principal.tenant, "role": principal.role}
+    request.session["csrf"] = secrets.token_urlsafe(24)
+    return RedirectResponse("/review", status_code=303)
+
+
+@router.post("/logout")
+def logout(request: Request, csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    check_csrf(request, csrf)
+    request.session.clear()
+    return RedirectResponse("/review/login", status_code=303)
+
+
+@router.get("", response_class=HTMLResponse)
+def queue_page(request: Request, session: SessionDep, principal: ReviewerPage,
+               severity: str | None = None, check: str | None = None,
+               article: str | None = None, status: str | None = None) -> HTMLResponse:
+    found = queue(session, principal.tenant_id, severity=severity or None,
+                  check=check or None, article=article or None, status=status or None)
+    return render(request, "queue.html", principal, queue=found, statuses=STATUSES,
+                  filters={"severity": severity or "", "check": check or "",
+                           "article": article or "", "status": status or ""})
+
+
+def _sentence_rows(views) -> list[dict[str, Any]]:
+    rows = []
+    for view in views:
+        s = view.sentence
+        translation_spans = [(f.offset - s["offset"], f.offset - s["offset"] + f.length,
+                              f"hl {f.severity}") for f in view.flags if f.side == "translation"
+                             and f.length < len(s["translation"])]
+        meaning = s.get("meaning") or {}
+        source_spans = word_spans(s["source"], meaning.get("lost", []), "hl lost")
+        source_spans += [(f.offset - (s["source_offset"] or 0),
+                          f.offset - (s["source_offset"] or 0) + f.length, f"hl {f.severity}")
+                         for f in view.flags if f.side == "source"]
+        rows.append({
+            "sentence": s, "flags": view.flags,
+            "source": pieces(s["source"] or "", source_spans),
+            "translation": pieces(s["translation"], translation_spans),
+            "backtranslation": pieces(s["backtranslation"] or "",
+                                      word_spans(s["backtranslation"], meaning.get("added", []),
+                                                 "hl added")),
+        })
+    return rows
+
+
+@router.get("/articles/{external_id}", response_class=HTMLResponse)
+def article_page(request: Request, external_id: str, session: SessionDep,
+                 principal: ReviewerPage) -> HTMLResponse:
+    jobs = latest_done_jobs(session, principal.tenant_id, external_id)
+    if not jobs:
+        raise ApiError(404, "not_found", f"no checked article {external_id}")
+    rows = _sentence_rows(sentence_views(session, principal.tenant_id, jobs[0]))
+    return render(request, "article.html", principal, job=jobs[0], rows=rows,
+                  external_id=external_id)
+
+
+@router.get("/articles/{external_id}/export/{kind}")
+def article_export(external_id: str, kind: str, session: SessionDep,
+                   principal: ReviewerPage) -> Response:
+    """The same exports as the API (CSV, XLIFF 2.1, scorecard), for a signed-in reviewer."""
+    from viqa.api.routes import review as review_api
+
+    handlers = {"review.csv": review_api.review_csv, "review.xliff": review_api.review_xliff,
+                "scorecard": review_api.review_scorecard}
+    if kind not in handlers:
+        raise ApiError(404, "not_found", f"no export {kind}")
+    result = handlers[kind](external_id, session, principal)
+    return result if isinstance(result, Response) else JSONResponse(result)
+
+
+@router.post("/decision")
+def decision(request: Request, session: SessionDep, principal: ReviewerPage,
+             job_id: Annotated[str, Form(max_length=36)],
+             sentence_id: Annotated[str, Form(max_length=200)],
+             code: Annotated[str, Form(max_length=60)],
+             action: Annotated[str, Form(max_length=20)],
+             csrf: Annotated[str, Form(max_length=100)] = "",
+             reason: Annotated[str | None, Form(max_length=2000)] = None,
+             correction: Annotated[str | None, Form(max_length=20_000)] = None,
+             comment: Annotated[str | None, Form(max_length=5000)] = None,
+             next: Annotated[str, Form(max_length=500)] = "/review") -> Response:
+    check_csrf(request, csrf or request.headers.get("x-csrf-token"))
+    try:
+        body = DecisionCreate(action=action, reason=reason or None,
+                              correction=correction or None, comment=comment or None)
+    except ValueError as exc:
+        raise ApiError(422, "invalid_request", "action: must be confirm, dismiss, correct or "
+                       "comment", field="action") from exc
+    made = decide_flag(session, principal, job_id, sentence_id, code, body)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse(made.model_dump())
+    target = next if next.startswith("/review") else "/review"
+    return RedirectResponse(target, status_code=303)
+
+
+def _admin(principal: Principal) -> None:
+    if principal.role != "admin":
+        raise ApiError(403, "forbidden", "this page needs an admin key")
+
+
+@router.get("/glossary", response_class=HTMLResponse)
+def glossary_page(request: Request, session: SessionDep, principal: ReviewerPage,
+                  error: str | None = None, saved: int | None = None) -> HTMLResponse:
+    csv_text = glossary_store.get_glossary_csv(session, principal.tenant_id) or ""
+    return render(request, "glossary.html", principal, csv_text=csv_text, error=error,
+                  saved=saved)
+
+
+@router.post("/glossary")
+def glossary_upload(request: Request, session: SessionDep, principal: ReviewerPage,
+                    csv_text: Annotated[str, Form(max_length=1_000_000)],
+                    csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    check_csrf(request, csrf)
+    _admin(principal)
+    try:
+        glossary = glossary_store.set_glossary(session, principal.tenant_id, csv_text)
+    except GlossaryError as exc:
+        return glossary_page(request, session, principal, error=str(exc))
+    session.commit()
+    return RedirectResponse(f"/review/glossary?saved={len(glossary.entries)}", status_code=303)
+
+
+def _calibration(session: Session, principal: Principal, target: float):
+    labelled = decision_store.labelled_flags(session, principal.tenant_id)
+    return calibration_lib.calibrate(labelled, target_precision=target)
+
+
+@router.get("/calibration", response_class=HTMLResponse)
+def calibration_page(request: Request, session: SessionDep, principal: ReviewerPage,
+                     target: float = 0.9) -> HTMLResponse:
+    _admin(principal)
+    result = _calibration(session, principal, min(max(target, 0.0), 1.0))
+    current = tenant_store.get_settings(session, principal.tenant_id).threshold
+    return render(request, "calibration.html", principal, result=result, target=target,
+                  current=current)
+
+
+@router.get("/calibration.png")
+def calibration_plot(request: Request, session: SessionDep, principal: ReviewerPage,
+                     target: float = 0.9) -> Response:
+    import tempfile
+
+    _admin(principal)
+    result = _calibration(session, principal, min(max(target, 0.0), 1.0))
+    with tempfile.TemporaryDirectory() as folder:
+        path = calibration_lib.plot(result, Path(folder) / "plot.png")
+        return Response(path.read_bytes(), media_type="image/png")
+
+
+@router.post("/calibration")
+def calibration_apply(request: Request, session: SessionDep, principal: ReviewerPage,
+                      threshold: Annotated[float, Form(ge=0.0, le=1.0)],
+                      csrf: Annotated[str, Form(max_length=100)] = "") -> Response:
+    check_csrf(request, csrf)
+    _admin(principal)
+    tenant_store.set_settings(session, principal.tenant_id, threshold=threshold)
+    session.commit()
+    return RedirectResponse("/review/calibration", status_code=303)
