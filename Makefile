@@ -7,7 +7,7 @@ $(BIN)/viqa: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: install serve run test lint eval
+.PHONY: install serve run test lint eval reliability
 install: $(BIN)/viqa
 
 # The service on http://127.0.0.1:8000 (SQLite file viqa.db; VIQA_DATABASE_URL for PostgreSQL).
@@ -23,6 +23,10 @@ lint: install
 
 test: lint
 	$(BIN)/python -m pytest
+
+# Only the reliability suite (fuzzing, hostile text, faults, security, load), with its summary.
+reliability: install
+	$(BIN)/python -m pytest -m reliability
 
 eval: install
 	for set in devset testset holdout; do \

@@ -59,3 +59,15 @@ def tiny_marian(tmp_path_factory) -> dict[str, Path]:
                 directions=(direction,), quantization=quantization)
         folders[name] = root / name
     return folders
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    """The reliability summary: requests made, 5xx count, inputs tried, jobs, faults."""
+    from tests.reliability.stats import STATS
+
+    if not STATS:
+        return
+    terminalreporter.section("reliability summary")
+    for key in ("requests made", "5xx responses", "inputs tried", "jobs accepted",
+                "jobs completed", "faults injected", "faults survived"):
+        terminalreporter.write_line(f"{key}: {STATS.get(key, 0)}")

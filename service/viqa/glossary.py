@@ -69,7 +69,14 @@ class Glossary:
 
     @classmethod
     def from_csv_text(cls, text: str, *, origin: str = "glossary") -> Glossary:
-        reader = csv.DictReader(io.StringIO(text))
+        try:
+            return cls._parse(text, origin)
+        except csv.Error as exc:
+            raise GlossaryError(f"{origin}: not valid CSV ({exc})") from exc
+
+    @classmethod
+    def _parse(cls, text: str, origin: str) -> Glossary:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
         header = [h.strip().lower() for h in reader.fieldnames or []]
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
         if missing:

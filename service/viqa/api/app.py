@@ -19,6 +19,7 @@ from viqa.api.deps import AppState
 from viqa.api.limits import BodyLimit, RateLimiter
 from viqa.api.metrics import Metrics
 from viqa.api.routes import admin, articles, check, health, jobs, review
+from viqa.api.schemas import ErrorResponse
 from viqa.engine import Engine
 from viqa.jobs.runner import JobRunner
 from viqa.settings import Settings
@@ -37,6 +38,17 @@ Short inputs: `POST /v1/check`. Articles: `POST /v1/jobs` (202, idempotent with 
 `Idempotency-Key` header), then `GET /v1/jobs/{id}` or a signed webhook (Standard Webhooks).
 Errors are `{"error": {"code", "message", "field"?}}`.
 """
+
+
+# Every /v1 route may answer these; documenting them keeps the schema true (schemathesis checks).
+COMMON_ERRORS: dict[int | str, dict] = {
+    status: {"model": ErrorResponse, "description": description} for status, description in (
+        (400, "the body is not UTF-8"), (401, "missing or invalid API key"),
+        (403, "the key's role does not admit this route"),
+        (404, "not found, or another tenant's"), (413, "over a size limit"),
+        (422, "invalid input; the field is named"),
+        (429, "rate limited; see Retry-After"), (503, "database unavailable or queue full"))
+}
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
@@ -75,8 +87,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app = FastAPI(title="viqa", version=__version__, description=DESCRIPTION,
                   lifespan=lifespan)
     errors.install(app)
-    for module in (check, jobs, articles, admin, review, health):
-        app.include_router(module.router)
+    for module in (check, jobs, articles, admin, review):
+        app.include_router(module.router, responses=COMMON_ERRORS)
+    app.include_router(health.router)
     app.include_router(pages.router)
     app.mount("/review/static", StaticFiles(directory=str(pages.HERE / "static")),
               name="review-static")

@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger("viqa.api")
@@ -62,6 +63,12 @@ def install(app: FastAPI) -> None:
         log.warning("database unavailable: %s", type(exc).__name__)
         return error_response(503, "database_unavailable",
                               "the database is unavailable; retry shortly",
+                              headers={"Retry-After": "5"})
+
+    @app.exception_handler(PoolTimeout)
+    async def _pool_exhausted(_: Request, exc: PoolTimeout) -> JSONResponse:
+        log.warning("database connection pool exhausted")
+        return error_response(503, "overloaded", "the service is overloaded; retry shortly",
                               headers={"Retry-After": "5"})
 
     @app.exception_handler(Exception)

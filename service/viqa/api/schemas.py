@@ -2,10 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+
+def _utc(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; every stored time is UTC, so say so."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 MAX_TEXT = 500_000
 MAX_SEGMENT = 20_000
@@ -116,23 +131,33 @@ class JobCreate(CheckRequest):
     callback_url: str | None = Field(default=None, max_length=2000)
 
 
+class WebhookPublic(BaseModel):
+    """Where the job's webhook delivery stands."""
+
+    state: Literal["pending", "delivered", "failed"]
+    attempts: int
+    last_status: int | None
+    last_error: str | None
+
+
 class JobPublic(BaseModel):
     id: str
     url: str
     status: Literal["queued", "running", "done", "failed"]
     progress: float
     external_id: str | None
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None
     error: str | None = None
+    webhook: WebhookPublic | None = None
     result: ReportPublic | None = None
 
 
 class JobSummary(BaseModel):
     id: str
     status: str
-    created_at: datetime
-    finished_at: datetime | None
+    created_at: UtcDatetime
+    finished_at: UtcDatetime | None
     flagged: int | None
 
 

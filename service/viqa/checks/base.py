@@ -9,6 +9,7 @@ that make sense on the translation alone.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
@@ -127,7 +128,7 @@ class Check:
         if not all(context.has(r) for r in self.requires):
             return []
         flags = []
-        for finding in self.run(context):
+        for finding in itertools.islice(self.run(context), MAX_FINDINGS_PER_CHECK):
             severity = finding.severity or self.severity
             flags.append(Flag(
                 code=self.code,
@@ -142,6 +143,10 @@ class Check:
             ))
         return flags
 
+
+# One check raises at most this many flags on one sentence: a hostile text that repeats a word
+# ten thousand times gets a readable report, not ten thousand flags.
+MAX_FINDINGS_PER_CHECK = 20
 
 # The risk a deterministic flag carries: every flag is worth a reviewer's look (risk above the
 # default threshold of 0.5); severity orders them.

@@ -145,7 +145,7 @@ _PUNCTUATION_RULES: tuple[tuple[re.Pattern[str], str, Severity], ...] = (
     (re.compile(r"(?<=\d)\s+[-–](?=\d)|(?<=\d)[-–]\s+(?=\d)"), "Uneven spacing around a dash",
      Severity.MINOR),
 )
-_LOWER_AFTER_STOP = re.compile(r"(\S+)\.\s+([^\W\d_])")
+_LOWER_AFTER_STOP = re.compile(r"\.\s+([^\W\d_])")
 _DANGLING_ETC = re.compile(r"(?<![,;]\s)(?<![,;])(?<!\w)(v\.v\.?|vv\.?)(?!\w)", re.IGNORECASE)
 
 
@@ -171,23 +171,28 @@ def broken_punctuation(context: PairContext) -> Iterator[Finding]:
                           context.span_in_translation(match.start(), match.end()),
                           severity=severity)
     for match in _LOWER_AFTER_STOP.finditer(text):
-        word, letter = match.group(1), match.group(2)
-        if not letter.islower() or word.casefold() in ABBREVIATIONS or "." in word:
+        letter = match.group(1)
+        start = match.start()
+        while start > 0 and not text[start - 1].isspace() and match.start() - start < 40:
+            start -= 1  # back to the start of the word before the stop (bounded)
+        word = text[start: match.start()]
+        if not letter.islower() or not word or word.casefold() in ABBREVIATIONS or "." in word:
             continue
         if fold(word) in {"vv", "etc"} or len(word) == 1:
             continue
-        yield Finding(f"Sentence starts lower-case after a full stop: '{match.group()}'.",
-                      context.span_in_translation(match.start(1), match.end()),
-                      severity=Severity.MAJOR)
+        yield Finding(f"Sentence starts lower-case after a full stop: "
+                      f"'{text[start: match.end()]}'.",
+                      context.span_in_translation(start, match.end()), severity=Severity.MAJOR)
     for match in _DANGLING_ETC.finditer(text):
         yield Finding(f"Dangling '{match.group()}' without a list before it.",
                       context.span_in_translation(match.start(), match.end()))
     for token in tokenize(text):
         word = token.text
+        if len(word) > 60:
+            continue  # not a word: nothing to split
         for i in range(2, len(word)):
-            left, right = word[:i], word[i:]
-            if right[0].isupper() and left.islower() and (
-                    has_vietnamese_marks(left) or has_vietnamese_marks(right)):
+            if word[i].isupper() and word[:i].islower() and (
+                    has_vietnamese_marks(word[:i]) or has_vietnamese_marks(word[i:])):
                 yield Finding(f"Missing space: '{word}'.",
                               context.span_in_translation(token.start, token.end))
                 break

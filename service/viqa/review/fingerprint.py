@@ -8,6 +8,12 @@ import hashlib
 from viqa.text.normalize import fold
 
 
-def fingerprint(source: str | None, translation: str, code: str) -> str:
-    key = "\x1f".join((fold(source or ""), fold(translation), code))
-    return hashlib.sha256(key.encode()).hexdigest()[:32]
+def sentence_key(source: str | None, translation: str) -> bytes:
+    """The normalised sentence pair, computed once per sentence for all its flags."""
+    return hashlib.sha256("\x1f".join((fold(source or ""), fold(translation))).encode()).digest()
+
+
+def fingerprint(source: str | None, translation: str, code: str, *,
+                key: bytes | None = None) -> str:
+    key = key if key is not None else sentence_key(source, translation)
+    return hashlib.sha256(key + b"\x1f" + code.encode()).hexdigest()[:32]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from viqa.review.fingerprint import fingerprint
+from viqa.review.fingerprint import fingerprint, sentence_key
 
 
 def annotate(report: dict[str, Any], dismissed: set[str], threshold: float) -> dict[str, Any]:
@@ -13,9 +13,10 @@ def annotate(report: dict[str, Any], dismissed: set[str], threshold: float) -> d
     the threshold was dismissed before."""
     for sentence in report["sentences"]:
         live_risk = 0.0
+        key = sentence_key(sentence["source"], sentence["translation"])
         for flag in sentence["flags"]:
             flag["fingerprint"] = fingerprint(sentence["source"], sentence["translation"],
-                                              flag["code"])
+                                              flag["code"], key=key)
             flag["status"] = "dismissed" if flag["fingerprint"] in dismissed else "open"
             if flag["status"] == "open":
                 live_risk = max(live_risk, flag["risk"])

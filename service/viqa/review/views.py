@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from viqa.review.fingerprint import fingerprint
+from viqa.review.fingerprint import fingerprint, sentence_key
 from viqa.store import decisions as decision_store
 from viqa.store.models import Job
 
@@ -64,9 +64,11 @@ def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceV
     views = []
     for sentence in (job.result or {}).get("sentences", []):
         view = SentenceView(sentence)
+        key = sentence_key(sentence["source"], sentence["translation"])
         for flag in _one_per_check(sentence["flags"]):
             flag.setdefault("fingerprint", fingerprint(sentence["source"],
-                                                       sentence["translation"], flag["code"]))
+                                                       sentence["translation"], flag["code"],
+                                                       key=key))
             history = decisions.get((job.id, sentence["id"], flag["code"]))
             corrected = next((d.correction for d in reversed(history or [])
                               if d.action == "correct"), None)

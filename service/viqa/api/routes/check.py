@@ -34,6 +34,8 @@ async def check(body: CheckRequest, state: StateDep, session: SessionDep,
     """Check a short text or a few segments and answer inline."""
     request = with_tenant_threshold(body.model_dump(), session, principal.tenant_id)
     glossary = glossary_store.get_glossary(session, principal.tenant_id)
+    dismissed = decision_store.dismissed_fingerprints(session, principal.tenant_id)
+    session.commit()  # release the connection: the check below may take seconds
     sentences = await run_in_threadpool(state.engine.count_sentences, request)
     limit = state.settings.sync_max_sentences
     if sentences > limit:
@@ -41,7 +43,6 @@ async def check(body: CheckRequest, state: StateDep, session: SessionDep,
                        f"{sentences} sentences is over the synchronous limit of {limit} "
                        "(VIQA_SYNC_MAX_SENTENCES); submit it to POST /v1/jobs instead")
     report = await run_in_threadpool(state.engine.check, request, None, glossary)
-    memory.annotate(report, decision_store.dismissed_fingerprints(session, principal.tenant_id),
-                    report["signature"]["threshold"])
+    memory.annotate(report, dismissed, report["signature"]["threshold"])
     state.metrics.observe_report(report)
     return report

@@ -11,19 +11,26 @@ from viqa.api.deps import PluginDep, ReaderDep, SessionDep, StateDep
 from viqa.api.errors import ApiError
 from viqa.api.limits import retry_after
 from viqa.api.routes.check import with_tenant_threshold
-from viqa.api.schemas import ErrorResponse, JobCreate, JobPublic
+from viqa.api.schemas import ErrorResponse, JobCreate, JobPublic, WebhookPublic
 from viqa.jobs.callbacks import UnsafeCallback, check_callback_url
 from viqa.store import jobs as job_store
+from viqa.store import webhooks as webhook_store
 from viqa.store.models import Job
 
 router = APIRouter(prefix="/v1", tags=["jobs"])
 
 
-def job_public(job: Job, *, with_result: bool = True) -> JobPublic:
+def job_public(job: Job, *, with_result: bool = True, session=None) -> JobPublic:
+    webhook = None
+    if session is not None and job.callback_url:
+        for delivery in webhook_store.deliveries_for_job(session, job.id):
+            webhook = WebhookPublic(state=delivery.state, attempts=delivery.attempts,
+                                    last_status=delivery.last_status,
+                                    last_error=delivery.last_error)
     return JobPublic(id=job.id, url=f"/v1/jobs/{job.id}", status=job.status,
                      progress=round(job.progress, 3), external_id=job.external_id,
                      created_at=job.created_at, finished_at=job.finished_at,
-                     error=job.error if job.status == "failed" else None,
+                     error=job.error if job.status == "failed" else None, webhook=webhook,
                      result=job.result if with_result and job.status == "done" else None)
 
 
@@ -75,4 +82,4 @@ def get_job(job_id: str, session: SessionDep, principal: ReaderDep) -> JobPublic
     job = job_store.get_job(session, job_id, principal.tenant_id)
     if job is None:
         raise ApiError(404, "not_found", f"no job {job_id}")
-    return job_public(job)
+    return job_public(job, session=session)
