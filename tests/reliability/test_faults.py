@@ -59,7 +59,6 @@ def test_database_outage_and_recovery(tmp_path) -> None:
 def test_webhook_receiver_down_or_redirecting(tmp_path, receiver: str) -> None:
     server = make_server(tmp_path, "sqlite", VIQA_MEANING_ENABLED="0",
                          VIQA_WEBHOOK_MAX_ATTEMPTS="3", VIQA_WEBHOOK_BACKOFF_S="0.1")
-    hits: list[str] = []
     if receiver == "refused":
         url = f"http://127.0.0.1:{free_port()}/hook"  # nothing listens there
     else:
@@ -88,7 +87,6 @@ def test_webhook_receiver_down_or_redirecting(tmp_path, receiver: str) -> None:
             target.close()
         else:
             assert webhook["last_error"]
-        assert not hits
         STATS["faults survived"] += 1
     finally:
         server.stop()
