@@ -355,6 +355,36 @@ def serve(
                 log_level="info")
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[int, typer.Option(
+        help="Worker processes (prefork); 1 runs tasks in this process (solo pool).")] = 1,
+    loglevel: Annotated[str, typer.Option(help="Celery log level.")] = "info",
+    hostname: Annotated[str | None, typer.Option(help="Worker name (default: celery@host).")
+                        ] = None,
+) -> None:
+    """Run a Celery worker for jobs (VIQA_BROKER_URL, VIQA_DATABASE_URL): start one per machine
+    or several on one; each loads the models once."""
+    import logging
+
+    from viqa.jobs.celery_app import app as celery_app
+    from viqa.jobs.celery_app import settings, worker_runner
+
+    logging.basicConfig(level=logging.INFO,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if not settings.broker_url:
+        raise _fail("set VIQA_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker")
+    argv = ["worker", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle"]
+    if hostname:
+        argv.append(f"--hostname={hostname}")
+    if concurrency <= 1:
+        worker_runner()  # solo pool: the models load here, once, before the first task
+        argv.append("--pool=solo")
+    else:
+        argv += ["--pool=prefork", f"--concurrency={concurrency}"]
+    celery_app.worker_main(argv)
+
+
 keys_app = typer.Typer(help="API keys: one per CMS plugin, reviewer or admin.")
 app.add_typer(keys_app, name="keys")
 

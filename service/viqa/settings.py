@@ -25,6 +25,13 @@ class Settings(BaseSettings):
     mt_reverse_model: str | None = None
     """en→vi model for the translation-only round trip."""
     mt_enabled: bool = True
+    mt_inter_threads: int | None = None
+    """CTranslate2 batches decoded in parallel (default: one per core). Give each of N workers
+    on one machine cores/N."""
+    mt_max_length: int = 256
+    """Hard cap on output tokens per sentence."""
+    mt_min_length: int = 1
+    """Floor on output tokens; benchmarks on random-weight models fix the output length with it."""
     embedding_model: str = "all-MiniLM-L6-v2"
     meaning_enabled: bool = True
     threshold: float = 0.5
@@ -49,6 +56,20 @@ class Settings(BaseSettings):
     session_secret: str | None = None
     """Signs review-page session cookies; unset: a random one per process (sign-ins end at a
     restart). Set it when several processes serve the pages."""
+    batch_wait_ms: float = 5.0
+    """Sentences from concurrent requests are gathered this long into one model batch."""
+    batch_max_sentences: int = 256
+    """One model batch holds at most this many sentences."""
+    batch_max_pending: int = 4_000
+    """Sentences waiting for the models beyond this get 503 + Retry-After (back-pressure)."""
+    cache_url: str | None = None
+    """Where back-translations and embeddings are cached: unset, the database; "redis://…" a
+    Redis server; "memory" this process only."""
+    broker_url: str | None = None
+    """Set (e.g. redis://127.0.0.1:6379/0) to run jobs on Celery workers (`viqa worker`)
+    instead of in the API process."""
+    broker_visibility_timeout_s: float = 300.0
+    """A job message whose worker died is delivered again after this (Redis broker)."""
     allow_private_callbacks: bool = False
     """Allow callback URLs on loopback/private/link-local addresses (tests, on-premise CMS)."""
 

@@ -21,6 +21,7 @@ from viqa.api.metrics import Metrics
 from viqa.api.routes import admin, articles, check, health, jobs, review
 from viqa.api.schemas import ErrorResponse
 from viqa.engine import Engine
+from viqa.jobs.dispatch import make_dispatch, resend_unfinished
 from viqa.jobs.runner import JobRunner
 from viqa.settings import Settings
 from viqa.store import jobs as job_store
@@ -69,13 +70,14 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(db.engine)
         state = AppState(settings=settings, db=db, engine=engine or Engine.load(settings),
-                         metrics=metrics,
+                         metrics=metrics, dispatch=make_dispatch(settings),
                          limiter=RateLimiter(settings.rate_limit_per_minute,
                                              settings.rate_limit_burst))
         if run_jobs:
             state.runner = JobRunner(db, state.engine, settings,
                                      on_job_done=metrics.observe_report)
-            state.runner.start()
+            state.runner.start(jobs=state.dispatch.in_process)
+            resend_unfinished(state.dispatch, db)
         app.state.viqa = state
         log.info("viqa %s ready on %s (models: %s; missing: %s)", __version__, db.dialect,
                  state.engine.status.loaded, list(state.engine.status.missing))

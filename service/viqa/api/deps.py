@@ -13,6 +13,7 @@ from viqa.api.errors import ApiError
 from viqa.api.limits import RateLimiter, retry_after
 from viqa.api.metrics import Metrics
 from viqa.engine import Engine
+from viqa.jobs.dispatch import Dispatch
 from viqa.jobs.runner import JobRunner
 from viqa.settings import Settings
 from viqa.store.db import Database
@@ -26,6 +27,7 @@ class AppState:
     engine: Engine
     metrics: Metrics
     limiter: RateLimiter
+    dispatch: Dispatch
     runner: JobRunner | None = None
 
 

@@ -25,6 +25,7 @@ from viqa.store import glossaries as glossary_store
 from viqa.store import jobs as job_store
 from viqa.store import webhooks as webhook_store
 from viqa.store.db import Database
+from viqa.store.models import as_utc, utcnow
 
 log = logging.getLogger("viqa.runner")
 
@@ -44,6 +45,36 @@ def webhook_payload(job_id: str, external_id: str | None, report: dict[str, Any]
     return payload
 
 
+class LeaseKeeper:
+    """Renews a job's lease every third of its length while the job is checked, so a lease can
+    be short (fast recovery after a crash) whatever the article's length."""
+
+    def __init__(self, db: Database, claim: job_store.Claim, lease_s: float) -> None:
+        self.db, self.claim, self.lease_s = db, claim, lease_s
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="viqa-lease", daemon=True)
+
+    def __enter__(self) -> LeaseKeeper:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.lease_s / 3):
+            try:
+                with self.db.sessions() as session:
+                    job = job_store.get_job_any(session, self.claim.job_id)
+                    progress = job.progress if job else 0.0
+                    if not job_store.renew(session, self.claim, progress=progress,
+                                           lease_s=self.lease_s):
+                        return
+            except Exception:  # the database may be down: the lease may lapse, that is safe
+                log.warning("job %s: lease renewal failed", self.claim.job_id)
+
+
 class JobRunner:
     def __init__(self, db: Database, engine: Engine, settings: Settings, *,
                  on_job_done=None) -> None:
@@ -54,8 +85,10 @@ class JobRunner:
         self._http = httpx.Client(timeout=settings.webhook_timeout_s, follow_redirects=False)
 
     # --- lifecycle ------------------------------------------------------------------------
-    def start(self) -> None:
-        for i in range(self.settings.runner_threads):
+    def start(self, *, jobs: bool = True) -> None:
+        """Start the job threads (unless another engine runs the jobs, like Celery workers) and
+        the webhook thread."""
+        for i in range(self.settings.runner_threads if jobs else 0):
             self._spawn(self._job_loop, f"viqa-jobs-{i}")
         self._spawn(self._webhook_loop, "viqa-webhooks")
 
@@ -88,13 +121,36 @@ class JobRunner:
 
     # --- jobs -----------------------------------------------------------------------------
     def run_one(self) -> bool:
-        """Claim and process one job; False when there was none."""
-        lease = self.settings.job_lease_s
+        """Claim and process the oldest claimable job; False when there was none."""
         with self.db.sessions() as session:
-            claim = job_store.claim_job(session, lease_s=lease)
+            claim = job_store.claim_job(session, lease_s=self.settings.job_lease_s)
         if claim is None:
             return False
+        self.process(claim)
+        return True
+
+    def run_job(self, job_id: str) -> float | None:
+        """Process job `job_id` if it is claimable (what a Celery task does). None when there
+        is nothing more to do (processed now, or finished before); otherwise the seconds until
+        the lease another runner holds runs out, to try again then."""
+        with self.db.sessions() as session:
+            claim = job_store.claim_job(session, lease_s=self.settings.job_lease_s,
+                                        job_id=job_id)
+            if claim is None:
+                job = job_store.get_job_any(session, job_id)
+                if job is None or job.status not in ("queued", "running"):
+                    return None
+                left = ((as_utc(job.lease_until) - utcnow()).total_seconds() if job.lease_until
+                        else 0.0)
+                return max(0.5, left + 0.5)
+        self.process(claim)
+        return None
+
+    def process(self, claim: job_store.Claim) -> None:
+        """Check a claimed job, keeping its lease alive meanwhile; store the result and enqueue
+        the webhook only if the lease is still ours."""
         log.info("job %s claimed (attempt %d)", claim.job_id, claim.attempts)
+        lease = self.settings.job_lease_s
 
         def progress(fraction: float) -> None:
             with self.db.sessions() as session:
@@ -104,13 +160,14 @@ class JobRunner:
             job = job_store.get_job_any(session, claim.job_id)
             glossary = glossary_store.get_glossary(session, job.tenant_id) if job else None
         try:
-            report = self.engine.check(claim.request, progress=progress, glossary=glossary)
+            with LeaseKeeper(self.db, claim, lease):
+                report = self.engine.check(claim.request, progress=progress, glossary=glossary)
         except Exception as exc:
             log.exception("job %s failed", claim.job_id)
             with self.db.sessions() as session:
                 job_store.release(session, claim, error=f"{type(exc).__name__}: {exc}",
                                   max_attempts=self.settings.job_max_attempts)
-            return True
+            return
         with self.db.sessions() as session:
             job = job_store.get_job_any(session, claim.job_id)
             if job is not None:
@@ -124,7 +181,6 @@ class JobRunner:
         if stored and self._on_job_done:
             self._on_job_done(report)
         log.info("job %s %s", claim.job_id, "done" if stored else "lost its lease")
-        return True
 
     # --- webhooks -------------------------------------------------------------------------
     def deliver_one(self) -> bool:

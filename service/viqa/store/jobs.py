@@ -72,12 +72,15 @@ def _claimable(now: datetime):
                (Job.status == "running") & (Job.lease_until < now))
 
 
-def claim_job(session: Session, *, lease_s: float) -> Claim | None:
-    """Take the oldest claimable job, or None. Safe with many runners on PostgreSQL or SQLite."""
+def claim_job(session: Session, *, lease_s: float, job_id: str | None = None) -> Claim | None:
+    """Take the oldest claimable job (or job `job_id`, when it is claimable), or None. Safe with
+    many runners on PostgreSQL or SQLite."""
     for _ in range(5):
         now = utcnow()
-        candidate = session.scalar(select(Job.id).where(_claimable(now))
-                                   .order_by(Job.created_at).limit(1))
+        query = select(Job.id).where(_claimable(now))
+        if job_id is not None:
+            query = query.where(Job.id == job_id)
+        candidate = session.scalar(query.order_by(Job.created_at).limit(1))
         if candidate is None:
             return None
         token = str(uuid.uuid4())
@@ -138,6 +141,12 @@ def release(session: Session, claim: Claim, *, error: str, max_attempts: int) ->
         return
     job.status, job.lease_token, job.lease_until, job.error = "queued", None, None, error
     session.commit()
+
+
+def unfinished_job_ids(session: Session) -> list[str]:
+    """Jobs still queued or running, oldest first: what a restarted dispatcher sends again."""
+    return list(session.scalars(select(Job.id).where(Job.status.in_(("queued", "running")))
+                                .order_by(Job.created_at)))
 
 
 def get_job(session: Session, job_id: str, tenant_id: int) -> Job | None:

@@ -143,6 +143,12 @@ def pull(name: str, *, models_dir: Path | None = None, revision: str | None = No
     return output
 
 
+def _ct2_options() -> dict[str, object]:
+    return {"device": settings.device, "inter_threads": settings.mt_inter_threads,
+            "max_decoding_length": settings.mt_max_length,
+            "min_decoding_length": settings.mt_min_length}
+
+
 def load_translator(name: str | None, *, direction: str, models_dir: Path | None = None,
                     backend: str | None = None, beam_size: int | None = None,
                     auto_pull: bool | None = None) -> Translator:
@@ -172,7 +178,7 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
                                               device=settings.device)
             raise ModelUnavailable(f"{local} is neither a CTranslate2 nor a transformers model")
         return CTranslate2Translator(local, source_lang=source_lang, target_lang=target_lang,
-                                     beam_size=beam, device=settings.device)
+                                     beam_size=beam, **_ct2_options())
     if backend == "transformers":
         entry = registry.entries.get(name)
         return TransformersTranslator(entry.hub_id if entry else name, source_lang=source_lang,
@@ -189,4 +195,4 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
     manifest = read_manifest(folder)
     return CTranslate2Translator(folder, source_lang=source_lang, target_lang=target_lang,
                                  model_id=manifest.model_id if manifest else name,
-                                 beam_size=beam, device=settings.device)
+                                 beam_size=beam, **_ct2_options())

@@ -69,7 +69,9 @@ async def create_job(body: JobCreate, response: Response, state: StateDep, sessi
                        "this Idempotency-Key was used with a different request body",
                        field="Idempotency-Key") from exc
     session.commit()  # durable before the client hears 202
-    if not created:
+    if created:
+        await run_in_threadpool(state.dispatch.submit, job.id)
+    else:
         response.status_code = 200
     response.headers["Location"] = f"/v1/jobs/{job.id}"
     return job_public(job)

@@ -1,0 +1,71 @@
+"""Celery workers for scale-out: `viqa worker` (Redis broker, PostgreSQL store).
+
+One task, `viqa.run_job(job_id)`, acknowledged late and rejected back to the queue when its
+worker process dies, so a killed worker loses nothing. The task is idempotent through the
+store's lease: it processes the job only if it can claim it, does nothing for a finished job,
+and retries when another worker holds a live lease (which, if that worker died, runs out).
+Models load once per worker process, not per task.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+
+from celery import Celery, signals
+
+from viqa.settings import Settings
+
+log = logging.getLogger("viqa.worker")
+
+
+def make_celery(settings: Settings) -> Celery:
+    app = Celery("viqa", broker=settings.broker_url or "redis://127.0.0.1:6379/0")
+    app.conf.update(
+        task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
+        task_default_queue="viqa.jobs", task_serializer="json", accept_content=["json"],
+        broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
+        broker_transport_options={
+            "visibility_timeout": settings.broker_visibility_timeout_s,
+            # Look for messages of dead workers every fifth of the timeout (kombu's default
+            # sweep is every 100 s, whatever the timeout).
+            "unacked_restore_interval": max(1, int(settings.broker_visibility_timeout_s / 5)),
+            "unacked_restore_throttle": 1},
+        worker_cancel_long_running_tasks_on_connection_loss=True)
+    return app
+
+
+settings = Settings()
+app = make_celery(settings)
+
+_runner = None
+_runner_lock = threading.Lock()
+
+
+def worker_runner():
+    """This process's JobRunner: the engine (models) loaded once, a webhook thread started."""
+    global _runner
+    with _runner_lock:
+        if _runner is None:
+            from viqa.engine import Engine
+            from viqa.jobs.runner import JobRunner
+            from viqa.store.db import Database
+
+            db = Database(settings.database_url)  # the API (`viqa serve`) migrates it
+            _runner = JobRunner(db, Engine.load(settings), settings)
+            _runner.start(jobs=False)  # webhooks: delivered from the workers too
+            log.info("worker process ready (models: %s)", _runner.engine.status.loaded)
+        return _runner
+
+
+@signals.worker_process_init.connect
+def _load_in_child(**_: object) -> None:
+    """Prefork pool: each child process loads the models once, before its first task."""
+    worker_runner()
+
+
+@app.task(name="viqa.run_job", bind=True, max_retries=None)
+def run_job(self, job_id: str) -> None:
+    retry_in = worker_runner().run_job(job_id)
+    if retry_in is not None:  # another worker holds the lease; check again when it runs out
+        raise self.retry(countdown=retry_in)
