@@ -22,9 +22,10 @@ def seed_article() -> str:
 
 @pytest.fixture(scope="session")
 def embedder():
+    from viqa.cache.models import CachedEmbedder
     from viqa.score.embed import SentenceTransformerEmbedder
 
-    return SentenceTransformerEmbedder()
+    return CachedEmbedder(SentenceTransformerEmbedder())
 
 
 def _corpus() -> tuple[list[str], list[str]]:

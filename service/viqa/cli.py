@@ -38,9 +38,10 @@ def _load_embedder(name: str, enabled: bool):  # -> Embedder | None
     if not enabled:
         return None
     try:
+        from viqa.cache.models import CachedEmbedder
         from viqa.score.embed import SentenceTransformerEmbedder
 
-        return SentenceTransformerEmbedder(name)
+        return CachedEmbedder(SentenceTransformerEmbedder(name))
     except Exception as exc:  # a model that cannot load must not stop deterministic checks
         err.print(f"[yellow]warning:[/] embedding model {name!r} did not load ({exc}); "
                   "meaning is not scored", highlight=False)
@@ -59,7 +60,7 @@ class MTChoice:
 
 
 def _load_translator(choice: MTChoice, direction: str):  # -> Translator | None
-    from viqa.translate.cache import CachedTranslator
+    from viqa.cache.models import CachedTranslator
     from viqa.translate.manifest import ModelIntegrityError
     from viqa.translate.models import ModelUnavailable, load_translator
 

@@ -12,6 +12,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from viqa.batching import BatchingEmbedder, BatchingTranslator
+from viqa.cache.models import CachedEmbedder, CachedTranslator
+from viqa.cache.stores import ByteStore
 from viqa.domain import Report, SegmentInput
 from viqa.glossary import Glossary
 from viqa.pipeline import CheckOptions, check_document, check_segments, direction_of
@@ -35,28 +38,38 @@ class Engine:
     status: ModelStatus
 
     @classmethod
-    def load(cls, settings: Settings) -> Engine:
+    def load(cls, settings: Settings, *, store: ByteStore | None = None,
+             batching: bool = False) -> Engine:
+        """Load the models `settings` name. `store` caches their outputs (memory when None);
+        `batching` lets concurrent callers share model batches (the service and workers)."""
         status = ModelStatus()
         options = CheckOptions(threshold=settings.threshold, glossary=Glossary.builtin())
+        batch_options = {"wait_s": settings.batch_wait_ms / 1000,
+                         "max_items": settings.batch_max_sentences,
+                         "max_pending": settings.batch_max_pending}
         if settings.meaning_enabled:
             try:
                 from viqa.score.embed import SentenceTransformerEmbedder
 
-                options = replace(options,
-                                  embedder=SentenceTransformerEmbedder(settings.embedding_model))
+                embedder = SentenceTransformerEmbedder(settings.embedding_model)
+                if batching:
+                    embedder = BatchingEmbedder(embedder, **batch_options)
+                options = replace(options, embedder=CachedEmbedder(embedder, store))
                 status.loaded["embedding"] = settings.embedding_model
             except Exception as exc:  # degraded, not down
                 status.missing["embedding"] = f"{settings.embedding_model}: {exc}"
         if settings.mt_enabled:
-            from viqa.translate.cache import CachedTranslator
             from viqa.translate.models import load_translator
 
             for direction, name, attribute in (("vi-en", settings.mt_model, "to_english"),
                                                ("en-vi", settings.mt_reverse_model,
                                                 "to_vietnamese")):
                 try:
-                    translator = CachedTranslator(load_translator(name, direction=direction))
-                    options = replace(options, **{attribute: translator})
+                    translator = load_translator(name, direction=direction)
+                    if batching:
+                        translator = BatchingTranslator(translator, **batch_options)
+                    options = replace(options,
+                                      **{attribute: CachedTranslator(translator, store)})
                     status.loaded[f"mt {direction}"] = translator.model_id
                 except Exception as exc:
                     status.missing[f"mt {direction}"] = str(exc)

@@ -229,6 +229,8 @@ def judge_pairs(pairs: list[Pair], direction: Direction, meaning: dict[str, Mean
 def _model_signature(translator: Translator | None) -> dict[str, object] | None:
     if translator is None:
         return None
+    while hasattr(translator, "inner"):  # cached or batching wrappers: describe the model
+        translator = translator.inner
     return {"id": translator.model_id, "revision": getattr(translator, "revision", None),
             "compute_type": getattr(translator, "compute_type", None),
             "beam_size": getattr(translator, "beam_size", None)}

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from viqa.translate.cache import CachedTranslator, MemoryStore
+from viqa.cache.models import CachedTranslator
+from viqa.cache.stores import MemoryStore
 from viqa.translate.ctranslate2_backend import CTranslate2Translator
 from viqa.translate.manifest import ModelIntegrityError, read_manifest, verify_model_folder
 from viqa.translate.transformers_backend import TransformersTranslator

@@ -12,6 +12,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from viqa.batching import Overloaded
+
 log = logging.getLogger("viqa.api")
 
 
@@ -70,6 +72,12 @@ def install(app: FastAPI) -> None:
         log.warning("database connection pool exhausted")
         return error_response(503, "overloaded", "the service is overloaded; retry shortly",
                               headers={"Retry-After": "5"})
+
+    @app.exception_handler(Overloaded)
+    async def _models_busy(_: Request, exc: Overloaded) -> JSONResponse:
+        log.warning("model queue full: %s", exc)
+        return error_response(503, "overloaded", "the service is overloaded; retry shortly",
+                              headers={"Retry-After": str(max(1, round(exc.retry_after_s)))})
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, exc: Exception) -> JSONResponse:

@@ -47,12 +47,15 @@ def worker_runner():
     global _runner
     with _runner_lock:
         if _runner is None:
+            from viqa.cache.stores import open_store
             from viqa.engine import Engine
             from viqa.jobs.runner import JobRunner
             from viqa.store.db import Database
 
             db = Database(settings.database_url)  # the API (`viqa serve`) migrates it
-            _runner = JobRunner(db, Engine.load(settings), settings)
+            engine = Engine.load(settings, store=open_store(settings.cache_url, db),
+                                 batching=True)
+            _runner = JobRunner(db, engine, settings)
             _runner.start(jobs=False)  # webhooks: delivered from the workers too
             log.info("worker process ready (models: %s)", _runner.engine.status.loaded)
         return _runner

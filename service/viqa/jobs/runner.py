@@ -16,6 +16,7 @@ from typing import Any
 
 import httpx
 
+from viqa import batching
 from viqa.engine import Engine
 from viqa.jobs import callbacks, signing
 from viqa.review import memory
@@ -160,7 +161,7 @@ class JobRunner:
             job = job_store.get_job_any(session, claim.job_id)
             glossary = glossary_store.get_glossary(session, job.tenant_id) if job else None
         try:
-            with LeaseKeeper(self.db, claim, lease):
+            with LeaseKeeper(self.db, claim, lease), batching.patient():
                 report = self.engine.check(claim.request, progress=progress, glossary=glossary)
         except Exception as exc:
             log.exception("job %s failed", claim.job_id)

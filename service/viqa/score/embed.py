@@ -9,7 +9,6 @@ the text, so the comparison can say which words of a sentence have no counterpar
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,10 +68,11 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
 
 
 class SentenceTransformerEmbedder:
-    """Embeds with sentence-transformers on CPU (or `device`), with an in-memory LRU cache."""
+    """Embeds with sentence-transformers on CPU (or `device`); viqa.cache.models.CachedEmbedder
+    adds the cache."""
 
     def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, *, device: str = "cpu",
-                 batch_size: int = 16, cache_size: int = 4096) -> None:
+                 batch_size: int = 16) -> None:
         try:
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - dependency of the package
@@ -80,25 +80,15 @@ class SentenceTransformerEmbedder:
         self.model_id = model
         self._model = SentenceTransformer(resolve_embedding_model(model), device=device)
         self._batch_size = batch_size
-        self._cache: OrderedDict[str, EmbeddedText] = OrderedDict()
-        self._cache_size = cache_size
-        self._lock = threading.Lock()  # request threads and the job runner share one embedder
+        self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str]) -> list[EmbeddedText]:
-        with self._lock:
-            found = {t: self._cache[t] for t in texts if t in self._cache}
-        todo = list(dict.fromkeys(t for t in texts if t not in found))
-        if todo:
-            found.update(zip(todo, self._embed_uncached(todo), strict=True))
-        with self._lock:
-            for text in dict.fromkeys(texts):
-                self._cache[text] = found[text]
-                self._cache.move_to_end(text)
-            while len(self._cache) > self._cache_size:
-                self._cache.popitem(last=False)
-        return [found[text] for text in texts]
+        if not texts:
+            return []
+        with self._lock:  # one encode at a time: torch already uses every core for one
+            return self._embed(list(texts))
 
-    def _embed_uncached(self, texts: list[str]) -> list[EmbeddedText]:
+    def _embed(self, texts: list[str]) -> list[EmbeddedText]:
         outputs = self._model.encode(texts, output_value=None, batch_size=self._batch_size,
                                      convert_to_numpy=True, show_progress_bar=False)
         tokenizer = self._model.tokenizer
