@@ -62,6 +62,11 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
+        if "full" in str(exc.orig).lower():  # SQLite SQLITE_FULL, PostgreSQL disk_full
+            log.error("database storage is full: writes fail until space is freed")
+            return error_response(503, "storage_full",
+                                  "the database's disk is full; nothing was stored, retry later",
+                                  headers={"Retry-After": "30"})
         log.warning("database unavailable: %s", type(exc).__name__)
         return error_response(503, "database_unavailable",
                               "the database is unavailable; retry shortly",
