@@ -14,7 +14,7 @@ from typing import Any
 
 from viqa.batching import BatchingEmbedder, BatchingTranslator
 from viqa.cache.models import CachedEmbedder, CachedTranslator
-from viqa.cache.stores import ByteStore
+from viqa.cache.stores import CacheStores, open_stores
 from viqa.domain import Report, SegmentInput
 from viqa.glossary import Glossary
 from viqa.pipeline import CheckOptions, check_document, check_segments, direction_of
@@ -38,10 +38,11 @@ class Engine:
     status: ModelStatus
 
     @classmethod
-    def load(cls, settings: Settings, *, store: ByteStore | None = None,
+    def load(cls, settings: Settings, *, stores: CacheStores | None = None,
              batching: bool = False) -> Engine:
-        """Load the models `settings` name. `store` caches their outputs (memory when None);
+        """Load the models `settings` name. `stores` cache their outputs (memory when None);
         `batching` lets concurrent callers share model batches (the service and workers)."""
+        stores = stores or open_stores("memory", None)
         status = ModelStatus()
         options = CheckOptions(threshold=settings.threshold, glossary=Glossary.builtin())
         batch_options = {"wait_s": settings.batch_wait_ms / 1000,
@@ -54,7 +55,7 @@ class Engine:
                 embedder = SentenceTransformerEmbedder(settings.embedding_model)
                 if batching:
                     embedder = BatchingEmbedder(embedder, **batch_options)
-                options = replace(options, embedder=CachedEmbedder(embedder, store))
+                options = replace(options, embedder=CachedEmbedder(embedder, stores.embeddings))
                 status.loaded["embedding"] = settings.embedding_model
             except Exception as exc:  # degraded, not down
                 status.missing["embedding"] = f"{settings.embedding_model}: {exc}"
@@ -69,7 +70,8 @@ class Engine:
                     if batching:
                         translator = BatchingTranslator(translator, **batch_options)
                     options = replace(options,
-                                      **{attribute: CachedTranslator(translator, store)})
+                                      **{attribute: CachedTranslator(translator,
+                                                                     stores.translations)})
                     status.loaded[f"mt {direction}"] = translator.model_id
                 except Exception as exc:
                     status.missing[f"mt {direction}"] = str(exc)

@@ -4,12 +4,14 @@ when the store is shared, and a cached embedding equals a fresh one exactly."""
 
 from __future__ import annotations
 
+import uuid
+
 import numpy as np
 import pytest
 
 from tests.api.conftest import drop_postgres_database, postgres_database
 from viqa.cache.models import CachedEmbedder, CachedTranslator, decode_embedding, encode_embedding
-from viqa.cache.stores import DatabaseStore, MemoryStore, RedisStore, TieredStore, open_store
+from viqa.cache.stores import DatabaseStore, MemoryStore, RedisStore, TieredStore, open_stores
 from viqa.store.db import Database, migrate
 from viqa.translate.base import Translation
 
@@ -51,7 +53,7 @@ def store(request, tmp_path):
 
 
 def test_store_round_trip_and_repeated_puts(store) -> None:
-    key = f"mt:test:{id(store)}:Đảng viên mới"
+    key = f"mt:test:{uuid.uuid4().hex}:Đảng viên mới"
     assert store.get_many([key]) == {}
     store.put_many({key: b"\x00bytes\xff"})
     store.put_many({key: b"\x00bytes\xff"})  # a second writer: no error
@@ -60,13 +62,14 @@ def test_store_round_trip_and_repeated_puts(store) -> None:
 
 def test_a_shared_store_serves_a_second_process_and_repeats_inside_one_article(store) -> None:
     first, second = CountingTranslator(), CountingTranslator()
-    article = [f"Câu {id(store)} số {i}." for i in range(5)]
+    run = uuid.uuid4().hex  # Redis outlives the test: sentences of this run only
+    article = [f"Câu {run} số {i}." for i in range(5)]
     assert CachedTranslator(first, store).translate(article + article[:2]) == [
         Translation(f"<{s}>", -0.5) for s in article + article[:2]]
     assert first.seen == article, "repeats inside one article are translated once"
-    edited = [*article[:4], "Một câu đã sửa."]
+    edited = [*article[:4], f"Một câu đã sửa {run}."]
     CachedTranslator(second, store).translate(edited)
-    assert second.seen == ["Một câu đã sửa."], "only the edited sentence is translated again"
+    assert second.seen == [f"Một câu đã sửa {run}."], "only the edited sentence is translated again"
 
 
 def test_memory_store_is_bounded_by_bytes() -> None:
@@ -82,10 +85,17 @@ def test_a_shared_store_outage_falls_back_to_memory() -> None:
     assert tiered.get_many(["a", "b"]) == {"a": b"1"}
 
 
-def test_open_store_refuses_an_unknown_url() -> None:
+def test_open_stores_puts_translations_in_the_database_and_embeddings_in_memory(tmp_path) -> None:
     with pytest.raises(ValueError, match="VIQA_CACHE_URL"):
-        open_store("memcached://x", None)
-    assert isinstance(open_store(None, None), MemoryStore)
+        open_stores("memcached://x", None)
+    db = Database(f"sqlite:///{tmp_path / 'viqa.db'}")
+    migrate(db.engine)
+    stores = open_stores(None, db)
+    assert isinstance(stores.translations, TieredStore)
+    assert isinstance(stores.translations.far, DatabaseStore)
+    assert isinstance(stores.embeddings, MemoryStore)
+    redis_stores = open_stores("redis://127.0.0.1:6379/0", db)
+    assert isinstance(redis_stores.embeddings.far, RedisStore)
 
 
 @pytest.mark.slow

@@ -20,7 +20,7 @@ from viqa.api.limits import BodyLimit, RateLimiter
 from viqa.api.metrics import Metrics
 from viqa.api.routes import admin, articles, check, health, jobs, review
 from viqa.api.schemas import ErrorResponse
-from viqa.cache.stores import open_store
+from viqa.cache.stores import open_stores
 from viqa.engine import Engine
 from viqa.jobs.dispatch import make_dispatch, resend_unfinished
 from viqa.jobs.runner import JobRunner
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(db.engine)
-        loaded = engine or Engine.load(settings, store=open_store(settings.cache_url, db),
+        loaded = engine or Engine.load(settings, stores=open_stores(settings.cache_url, db),
                                        batching=True)
         state = AppState(settings=settings, db=db, engine=loaded,
                          metrics=metrics, dispatch=make_dispatch(settings),

@@ -13,6 +13,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
@@ -113,7 +114,7 @@ class RedisStore:
         import redis
 
         self.client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
-        self.ttl_s = int(ttl_days * 86400)
+        self.ttl_s = max(1, int(ttl_days * 86400))
 
     def get_many(self, keys: Sequence[str]) -> dict[str, bytes]:
         if not keys:
@@ -163,14 +164,26 @@ class TieredStore:
             return None
 
 
-def open_store(cache_url: str | None, db: Database | None) -> ByteStore:
-    """Memory in front of the database (default), of Redis ("redis://…"), or memory alone
-    ("memory", or no database)."""
-    near = MemoryStore()
-    if cache_url == "memory" or (cache_url is None and db is None):
-        return near
+@dataclass
+class CacheStores:
+    """Where each kind of model output is cached."""
+
+    translations: ByteStore
+    embeddings: ByteStore
+
+
+def open_stores(cache_url: str | None, db: Database | None) -> CacheStores:
+    """Back-translations (costly: a decoder run; small: ~100 bytes) go to memory in front of the
+    database by default, or of Redis ("redis://…"). Embeddings (cheap: ~5 ms; large: ~60 KB
+    with their word vectors, ~7 MB an article) stay in memory unless Redis is configured, where
+    they expire; writing them to the database would grow it by megabytes per article.
+    "memory" keeps both in this process only."""
+    embeddings: ByteStore = MemoryStore(96 * 2**20)
     if cache_url is not None and cache_url.startswith(("redis://", "rediss://")):
-        return TieredStore(near, RedisStore(cache_url))
+        return CacheStores(TieredStore(MemoryStore(32 * 2**20), RedisStore(cache_url)),
+                           TieredStore(embeddings, RedisStore(cache_url, ttl_days=2)))
+    if cache_url == "memory" or (cache_url is None and db is None):
+        return CacheStores(MemoryStore(32 * 2**20), embeddings)
     if cache_url is not None:
         raise ValueError(f"VIQA_CACHE_URL must be 'memory' or redis://…, not {cache_url!r}")
     assert db is not None
@@ -179,4 +192,4 @@ def open_store(cache_url: str | None, db: Database | None) -> ByteStore:
         store.prune()
     except Exception as exc:
         log.warning("could not prune the cache: %s", type(exc).__name__)
-    return TieredStore(near, store)
+    return CacheStores(TieredStore(MemoryStore(32 * 2**20), store), embeddings)

@@ -7,6 +7,7 @@ tables of renderings, so locale differences never raise a flag by themselves.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 
@@ -102,9 +103,10 @@ def name_mismatch(context: PairContext) -> Iterator[Finding]:
     for name, span in vietnamese_person_names(vietnamese):
         if _key(name) not in english_key:
             yield _name_finding(context, name, span, name_in_translation=translation_is_vi)
+    english_folded, vietnamese_folded = fold_aligned(english), fold_aligned(vietnamese)
     for concept, (english_forms, vietnamese_forms) in PLACE_NAMES.items():
-        in_english = _first(english, english_forms, vietnamese=False)
-        in_vietnamese = _first(vietnamese, vietnamese_forms, vietnamese=True)
+        in_english = _first(english, english_folded, english_forms, vietnamese=False)
+        in_vietnamese = _first(vietnamese, vietnamese_folded, vietnamese_forms, vietnamese=True)
         if in_english is not None and _key(english[in_english.start: in_english.end]) in \
                 vietnamese_key:
             continue  # kept as written: "Vietnam Airlines"
@@ -173,15 +175,23 @@ def _name_finding(context: PairContext, name: str, span: Span, *,
                    context.span_in_source(span.start, span.end), side="source")
 
 
-def _first(text: str, forms: tuple[str, ...], *, vietnamese: bool) -> Span | None:
-    """The first occurrence, with a capital, of any form. On the Vietnamese side a one-word
-    form next to another capitalised word is part of a longer name, not the country: "Pháp" is
-    France but "biện pháp" is not, "Mỹ Đình" is a stadium, "Chủ Nhật" is Sunday."""
-    folded = fold_aligned(text)
+@functools.cache
+def _form_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+
+
+def _first(text: str, folded: str | None, forms: tuple[str, ...], *,
+           vietnamese: bool) -> Span | None:
+    """The first occurrence in `text` (`folded` is its fold_aligned), with a capital, of any
+    form. On the Vietnamese side a one-word form next to another capitalised word is part of a
+    longer name, not the country: "Pháp" is France but "biện pháp" is not, "Mỹ Đình" is a
+    stadium, "Chủ Nhật" is Sunday."""
     if folded is None:
         return None
     for form in sorted(forms, key=len, reverse=True):
-        for match in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", folded):
+        if form not in folded:  # the cheap test first: most forms are absent
+            continue
+        for match in _form_pattern(form).finditer(folded):
             if not any(ch.isupper() for ch in text[match.start(): match.end()]):
                 continue
             if vietnamese and " " not in form and _beside_a_capital(text, match.start(),

@@ -47,13 +47,13 @@ def worker_runner():
     global _runner
     with _runner_lock:
         if _runner is None:
-            from viqa.cache.stores import open_store
+            from viqa.cache.stores import open_stores
             from viqa.engine import Engine
             from viqa.jobs.runner import JobRunner
             from viqa.store.db import Database
 
             db = Database(settings.database_url)  # the API (`viqa serve`) migrates it
-            engine = Engine.load(settings, store=open_store(settings.cache_url, db),
+            engine = Engine.load(settings, stores=open_stores(settings.cache_url, db),
                                  batching=True)
             _runner = JobRunner(db, engine, settings)
             _runner.start(jobs=False)  # webhooks: delivered from the workers too
