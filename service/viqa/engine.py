@@ -79,6 +79,25 @@ class Engine:
             log.warning("model %s unavailable: %s", name, reason)
         return cls(options, status)
 
+    def model_stats(self) -> dict[str, dict[str, int]]:
+        """Per model role: batching and cache counters (for /metrics)."""
+        out: dict[str, dict[str, int]] = {}
+        for role, model in (("embedding", self.options.embedder),
+                            ("mt_vi_en", self.options.to_english),
+                            ("mt_en_vi", self.options.to_vietnamese)):
+            stats: dict[str, int] = {}
+            while model is not None:
+                if isinstance(model, CachedTranslator | CachedEmbedder):
+                    stats.update(cache_hits=model.stats.hits, cache_misses=model.stats.misses)
+                if isinstance(model, BatchingTranslator | BatchingEmbedder):
+                    batch = model.batcher.stats
+                    stats.update(batches=batch.batches, batched_requests=batch.requests,
+                                 batched_sentences=batch.items, refused=batch.refused)
+                model = getattr(model, "inner", None)
+            if stats:
+                out[role] = stats
+        return out
+
     def count_sentences(self, request: dict[str, Any]) -> int:
         if request.get("segments") is not None:
             return len(request["segments"])

@@ -65,7 +65,11 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         except Exception:
             return float("nan")
 
-    metrics = Metrics(queue_depth)
+    def model_stats() -> dict[str, dict[str, int]]:
+        state = getattr(app.state, "viqa", None)
+        return state.engine.model_stats() if state is not None else {}
+
+    metrics = Metrics(queue_depth, model_stats)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:

@@ -7,11 +7,36 @@ from collections.abc import Callable
 from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
+from prometheus_client.core import CounterMetricFamily
+
+
+class ModelCollector:
+    """Batching and cache counters of the loaded models, read at scrape time."""
+
+    def __init__(self, engine_stats: Callable[[], dict[str, dict[str, int]]]) -> None:
+        self.engine_stats = engine_stats
+
+    def collect(self):
+        families = {name: CounterMetricFamily(f"viqa_model_{name}", help_, labels=["model"])
+                    for name, help_ in (
+                        ("batches", "Model batches run"),
+                        ("batched_requests", "Calls served by those batches"),
+                        ("batched_sentences", "Sentences in those batches"),
+                        ("refused", "Calls refused for load (503)"),
+                        ("cache_hits", "Sentences served from the cache"),
+                        ("cache_misses", "Sentences computed"))}
+        for model, stats in self.engine_stats().items():
+            for name, value in stats.items():
+                families[name].add_metric([model], value)
+        yield from families.values()
 
 
 class Metrics:
-    def __init__(self, queue_depth: Callable[[], float]) -> None:
+    def __init__(self, queue_depth: Callable[[], float],
+                 engine_stats: Callable[[], dict[str, dict[str, int]]] | None = None) -> None:
         self.registry = CollectorRegistry()
+        if engine_stats is not None:
+            self.registry.register(ModelCollector(engine_stats))
         self.requests = Counter("viqa_requests_total", "HTTP requests", ["route", "method",
                                                                          "status"],
                                 registry=self.registry)
