@@ -67,9 +67,7 @@ class LeaseKeeper:
         while not self._stop.wait(self.lease_s / 3):
             try:
                 with self.db.sessions() as session:
-                    job = job_store.get_job_any(session, self.claim.job_id)
-                    progress = job.progress if job else 0.0
-                    if not job_store.renew(session, self.claim, progress=progress,
+                    if not job_store.renew(session, self.claim, progress=None,
                                            lease_s=self.lease_s):
                         return
             except Exception:  # the database may be down: the lease may lapse, that is safe

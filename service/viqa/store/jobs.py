@@ -98,12 +98,14 @@ def claim_job(session: Session, *, lease_s: float, job_id: str | None = None) ->
     return None
 
 
-def renew(session: Session, claim: Claim, *, progress: float, lease_s: float) -> bool:
-    """Report progress and extend the lease; False if the lease was lost."""
+def renew(session: Session, claim: Claim, *, progress: float | None, lease_s: float) -> bool:
+    """Extend the lease (and report progress, when given); False if the lease was lost."""
+    values: dict[str, Any] = {"lease_until": utcnow() + timedelta(seconds=lease_s)}
+    if progress is not None:
+        values["progress"] = progress
     renewed = session.execute(
         update(Job).where(Job.id == claim.job_id, Job.lease_token == claim.token,
-                          Job.status == "running")
-        .values(progress=progress, lease_until=utcnow() + timedelta(seconds=lease_s))).rowcount
+                          Job.status == "running").values(**values)).rowcount
     session.commit()
     return bool(renewed)
 
