@@ -76,8 +76,9 @@ def measure(sentences: list[str], hf_folder: Path, ct2_folder: Path, beam: int) 
     raw = viqa._translator  # the same loaded model, called directly
 
     def raw_ct2(batch: list[str]) -> None:
-        raw.translate_batch(sorted(tokens[: len(batch)], key=len), max_batch_size=16,
-                            batch_type="examples",
+        raw.translate_batch(sorted(tokens[: len(batch)], key=len),
+                            max_batch_size=viqa.batch_tokens(tokens[: len(batch)]),
+                            batch_type="tokens",
                             beam_size=beam, max_decoding_length=OUTPUT_TOKENS,
                             min_decoding_length=OUTPUT_TOKENS)
 

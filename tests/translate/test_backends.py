@@ -61,6 +61,18 @@ def test_input_order_is_kept_though_batches_are_sorted(tiny_marian: dict[str, Pa
     assert [t.text for t in ct2.translate(SENTENCES)] == one_by_one
 
 
+def test_a_call_is_split_between_the_parallel_decoders(tiny_marian: dict[str, Path]) -> None:
+    ct2 = CTranslate2Translator(tiny_marian["ct2-vi-en"], inter_threads=2,
+                                max_batch_sentences=16)
+    tokens = ct2.tokenize(SENTENCES * 10)
+    lengths = [len(t) for t in tokens]
+    budget = ct2.batch_tokens(tokens)
+    assert max(lengths) <= budget <= -(-sum(lengths) // 2), "both decoders get a share"
+    assert ct2.batch_tokens(tokens[:1]) == lengths[0], "one sentence is one batch"
+    many = ct2.tokenize(SENTENCES * 40)
+    assert ct2.batch_tokens(many) <= -(-sum(len(t) for t in many) // -(-len(many) // 16))
+
+
 class CountingTranslator:
     model_id, revision, source_lang, target_lang = "counting", "1", "vi", "en"
 

@@ -31,7 +31,11 @@ def make_celery(settings: Settings) -> Celery:
             # sweep is every 100 s, whatever the timeout).
             "unacked_restore_interval": max(1, int(settings.broker_visibility_timeout_s / 5)),
             "unacked_restore_throttle": 1},
-        worker_cancel_long_running_tasks_on_connection_loss=True)
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        # A broker that is down must not hold an API request for long: the job row is stored
+        # and its message is sent again later (viqa.jobs.dispatch).
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0.2,
+                                   "interval_step": 0.5, "interval_max": 1.0})
     return app
 
 

@@ -9,6 +9,8 @@ every unfinished job again, and a duplicate message finds the job done or leased
 from __future__ import annotations
 
 import logging
+import threading
+import time
 from typing import Protocol
 
 from viqa.settings import Settings
@@ -32,19 +34,53 @@ class InProcessDispatch:
 
 
 class CeleryDispatch:
+    """Sends `viqa.run_job` messages. A job the broker did not take (it is down) is kept and
+    sent again every `retry_s` until it is taken; the job row waits meanwhile."""
+
     in_process = False
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, *, retry_s: float = 5.0) -> None:
         from viqa.jobs.celery_app import make_celery
 
         self.app = make_celery(settings)
+        self.retry_s = retry_s
+        self._unsent: dict[str, None] = {}
+        self._lock = threading.Lock()
+        self._retrying = False
 
     def submit(self, job_id: str) -> None:
+        if self._send(job_id):
+            self.send_unsent()
+
+    def _send(self, job_id: str) -> bool:
         try:
             self.app.send_task("viqa.run_job", args=[job_id])
-        except Exception as exc:  # the broker is down: the row waits for resend_unfinished
-            log.warning("job %s stored but not sent to the broker: %s", job_id,
+            return True
+        except Exception as exc:
+            log.warning("job %s stored but not sent to the broker (%s); will retry", job_id,
                         type(exc).__name__)
+            with self._lock:
+                self._unsent[job_id] = None
+                if not self._retrying:
+                    self._retrying = True
+                    threading.Thread(target=self._retry_loop, name="viqa-dispatch",
+                                     daemon=True).start()
+            return False
+
+    def send_unsent(self) -> int:
+        """Send the jobs the broker refused before; returns how many were sent now."""
+        with self._lock:
+            waiting, self._unsent = list(self._unsent), {}
+        return sum(self._send(job_id) for job_id in waiting)
+
+    def _retry_loop(self) -> None:
+        while True:
+            time.sleep(self.retry_s)
+            self.send_unsent()
+            with self._lock:
+                if not self._unsent:
+                    self._retrying = False
+                    return
 
 
 def make_dispatch(settings: Settings) -> Dispatch:
