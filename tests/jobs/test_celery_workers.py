@@ -16,7 +16,10 @@ import pytest
 
 from tests.api.conftest import WebhookReceiver, drop_postgres_database, make_server, wait_for
 from tests.conftest import ROOT
+from tests.reliability.stats import STATS
 from viqa.client import ViqaClient, verify_webhook
+
+pytestmark = pytest.mark.reliability  # also a fault of the reliability suite
 
 ROWS = [json.loads(line) for line in
         (ROOT / "seeds" / "devset.en-vi.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -83,9 +86,11 @@ def test_worker_killed_mid_job_the_other_finishes_it(tmp_path) -> None:
                                   callback_url=receiver.url)
             wait_for(lambda: viqa.job(job["id"])["progress"] > 0, poll=0.05)
             assert viqa.job(job["id"])["status"] == "running"
+        STATS["jobs accepted"] += 1
         claimed = f"job {job['id']} claimed"
         [holder] = wait_for(lambda: [w for w in workers if claimed in w.text()])
         holder.kill()
+        STATS["faults injected"] += 1
         [other] = [w for w in workers if w is not holder]
         assert not receiver.for_job(job["id"])
 
@@ -104,6 +109,8 @@ def test_worker_killed_mid_job_the_other_finishes_it(tmp_path) -> None:
         assert verify_webhook(secret, delivery.headers, delivery.body)["job_id"] == job["id"]
         time.sleep(3)  # a second delivery, if there were one, would arrive by now
         assert len(receiver.for_job(job["id"])) == 1, "its webhook delivered once"
+        STATS["jobs completed"] += 1
+        STATS["faults survived"] += 1
     finally:
         for worker in workers:
             worker.stop()

@@ -11,6 +11,7 @@ import pytest
 
 from tests.api.conftest import wait_for
 from tests.reliability.proxy import Proxy
+from tests.reliability.stats import STATS
 from viqa.jobs.dispatch import CeleryDispatch, resend_unfinished
 from viqa.settings import Settings
 from viqa.store import jobs as job_store
@@ -22,6 +23,7 @@ def queued_job_ids(client) -> list[str]:
     return [json.loads(raw)["headers"]["argsrepr"] for raw in client.lrange("viqa.jobs", 0, -1)]
 
 
+@pytest.mark.reliability
 def test_a_broker_outage_delays_the_message_and_loses_nothing() -> None:
     import redis
 
@@ -37,6 +39,7 @@ def test_a_broker_outage_delays_the_message_and_loses_nothing() -> None:
     try:
         dispatch.submit("job-before")
         proxy.cut()
+        STATS["faults injected"] += 1
         started = time.monotonic()
         dispatch.submit("job-during-outage")  # must not raise, nor hold the request long
         assert time.monotonic() - started < 10
@@ -44,6 +47,7 @@ def test_a_broker_outage_delays_the_message_and_loses_nothing() -> None:
         proxy.restore()
         wait_for(lambda: "'job-during-outage'" in str(queued_job_ids(client)), timeout=30)
         assert str(queued_job_ids(client)).count("'job-during-outage'") == 1
+        STATS["faults survived"] += 1
     finally:
         proxy.cut()
         client.flushdb()
