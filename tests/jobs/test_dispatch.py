@@ -47,6 +47,14 @@ def test_a_broker_outage_delays_the_message_and_loses_nothing() -> None:
         proxy.restore()
         wait_for(lambda: "'job-during-outage'" in str(queued_job_ids(client)), timeout=30)
         assert str(queued_job_ids(client)).count("'job-during-outage'") == 1
+
+        proxy.cut()  # a restart with the broker down: the first refusal parks the rest
+        started = time.monotonic()
+        dispatch.submit_many([f"job-restart-{n}" for n in range(20)])
+        assert time.monotonic() - started < 10
+        proxy.restore()
+        wait_for(lambda: all(f"'job-restart-{n}'" in str(queued_job_ids(client))
+                             for n in range(20)), timeout=30)
         STATS["faults survived"] += 1
     finally:
         proxy.cut()
@@ -61,6 +69,9 @@ class Recorder:
 
     def submit(self, job_id: str) -> None:
         self.sent.append(job_id)
+
+    def submit_many(self, job_ids: list[str]) -> None:
+        self.sent.extend(job_ids)
 
 
 def test_a_restarted_api_sends_every_unfinished_job_again(tmp_path) -> None:

@@ -25,11 +25,16 @@ class Dispatch(Protocol):
 
     def submit(self, job_id: str) -> None: ...
 
+    def submit_many(self, job_ids: list[str]) -> None: ...
+
 
 class InProcessDispatch:
     in_process = True
 
     def submit(self, job_id: str) -> None:  # the runner finds it in the table
+        return None
+
+    def submit_many(self, job_ids: list[str]) -> None:
         return None
 
 
@@ -51,6 +56,16 @@ class CeleryDispatch:
     def submit(self, job_id: str) -> None:
         if self._send(job_id):
             self.send_unsent()
+
+    def submit_many(self, job_ids: list[str]) -> None:
+        """Send these in order; after the first the broker refuses, the rest wait for the retry
+        loop instead of each waiting out the publish retries (a restart with the broker down
+        must not take minutes)."""
+        for position, job_id in enumerate(job_ids):
+            if not self._send(job_id):
+                with self._lock:
+                    self._unsent.update(dict.fromkeys(job_ids[position + 1:]))
+                return
 
     def _send(self, job_id: str) -> bool:
         try:
@@ -93,8 +108,7 @@ def resend_unfinished(dispatch: Dispatch, db: Database) -> int:
         return 0
     with db.sessions() as session:
         job_ids = job_store.unfinished_job_ids(session)
-    for job_id in job_ids:
-        dispatch.submit(job_id)
+    dispatch.submit_many(job_ids)
     if job_ids:
         log.info("sent %d unfinished jobs to the workers again", len(job_ids))
     return len(job_ids)
