@@ -19,6 +19,7 @@ shape (bench/translate.py builds it) with the output fixed at 40 tokens.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import json
 import os
@@ -49,6 +50,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@functools.cache
 def rows() -> list[dict]:
     return [json.loads(line) for line in
             (ROOT / "seeds" / "devset.en-vi.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -104,7 +106,7 @@ class Process:
                 self.popen.kill()
 
 
-def viqa_env(tmp: Path, ct2: Path, database_url: str, **extra: str) -> dict[str, str]:
+def viqa_env(ct2: Path, database_url: str, **extra: str) -> dict[str, str]:
     return {**os.environ, "VIQA_DATABASE_URL": database_url, "VIQA_AUTO_PULL": "0",
             "VIQA_MT_MODEL": str(ct2), "VIQA_MT_REVERSE_MODEL": str(ct2),
             "VIQA_MT_MIN_LENGTH": str(OUTPUT_TOKENS), "VIQA_MT_MAX_LENGTH": str(OUTPUT_TOKENS),
@@ -179,7 +181,7 @@ def timed(call: Callable[[], object]) -> float:
 
 
 def bench_viqa(tmp: Path, ct2: Path, args) -> dict[str, object]:
-    env = viqa_env(tmp, ct2, f"sqlite:///{tmp / 'viqa.db'}")
+    env = viqa_env(ct2, f"sqlite:///{tmp / 'viqa.db'}")
     server, url, key = start_viqa(tmp, env, "viqa")
     try:
         headers = {"Authorization": f"Bearer {key}"}
@@ -235,7 +237,7 @@ def bench_celery(tmp: Path, ct2: Path, args) -> dict[str, object]:
     import redis
 
     redis.Redis.from_url("redis://127.0.0.1:6379/14").flushdb()
-    env = viqa_env(tmp, ct2, database_url, VIQA_BROKER_URL="redis://127.0.0.1:6379/14",
+    env = viqa_env(ct2, database_url, VIQA_BROKER_URL="redis://127.0.0.1:6379/14",
                    VIQA_MEANING_ENABLED="1")
     processes: list[Process] = []
     try:

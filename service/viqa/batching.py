@@ -158,7 +158,7 @@ class BatchingTranslator:
         self.source_lang, self.target_lang = translator.source_lang, translator.target_lang
         # Two dispatchers: one gathers and tokenises while the other's batch decodes.
         self.batcher: MicroBatcher[str, Translation] = MicroBatcher(
-            lambda items: translator.translate(items), dispatchers=2,
+            translator.translate, dispatchers=2,
             name=f"mt-{translator.source_lang}{translator.target_lang}", **options)
 
     def translate(self, sentences: Sequence[str]) -> list[Translation]:
@@ -171,7 +171,7 @@ class BatchingEmbedder:
     def __init__(self, embedder: Embedder, **options) -> None:
         self.inner, self.model_id = embedder, embedder.model_id
         self.batcher: MicroBatcher[str, EmbeddedText] = MicroBatcher(
-            lambda items: embedder.embed(items), name="embed", **options)
+            embedder.embed, name="embed", **options)
 
     def embed(self, texts: Sequence[str]) -> list[EmbeddedText]:
         return self.batcher.submit(texts)

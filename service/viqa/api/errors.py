@@ -4,6 +4,7 @@ nothing the client sends produces a 500."""
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -36,6 +37,12 @@ def _field(location: tuple) -> str:
     return ".".join(parts) or "body"
 
 
+def _storage_full(error: BaseException | None) -> bool:
+    """SQLite's SQLITE_FULL or PostgreSQL's disk_full (SQLSTATE 53100), by code, not text."""
+    return (getattr(error, "sqlite_errorcode", None) == sqlite3.SQLITE_FULL
+            or getattr(error, "sqlstate", None) == "53100")
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
@@ -62,7 +69,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(OperationalError)
     async def _database_down(_: Request, exc: OperationalError) -> JSONResponse:
-        if "full" in str(exc.orig).lower():  # SQLite SQLITE_FULL, PostgreSQL disk_full
+        if _storage_full(exc.orig):
             log.error("database storage is full: writes fail until space is freed")
             return error_response(503, "storage_full",
                                   "the database's disk is full; nothing was stored, retry later",

@@ -62,14 +62,23 @@ def decode_translation(data: bytes, _: str) -> Translation:
     return Translation(text, confidence)
 
 
-class CachedTranslator:
-    """A Translator whose repeats come from `store` (memory by default)."""
+class _Cached:
+    """What both cached wrappers hold: the model, the store (memory by default), counters."""
 
-    def __init__(self, translator: Translator, store: ByteStore | None = None) -> None:
-        self.inner = translator
+    def __init__(self, inner: Translator | Embedder, store: ByteStore | None = None) -> None:
+        self.inner = inner
         self.store = store if store is not None else MemoryStore()
         self.stats = CacheStats()
-        self.model_id = translator.model_id
+        self.model_id = inner.model_id
+
+
+class CachedTranslator(_Cached):
+    """A Translator whose repeats come from the store."""
+
+    inner: Translator
+
+    def __init__(self, translator: Translator, store: ByteStore | None = None) -> None:
+        super().__init__(translator, store)
         self.source_lang, self.target_lang = translator.source_lang, translator.target_lang
 
     def key(self, sentence: str) -> str:
@@ -101,14 +110,10 @@ def decode_embedding(data: bytes, text: str) -> EmbeddedText:
     return EmbeddedText(text, matrix[0], words)
 
 
-class CachedEmbedder:
-    """An Embedder whose repeats come from `store` (memory by default)."""
+class CachedEmbedder(_Cached):
+    """An Embedder whose repeats come from the store."""
 
-    def __init__(self, embedder: Embedder, store: ByteStore | None = None) -> None:
-        self.inner = embedder
-        self.store = store if store is not None else MemoryStore()
-        self.stats = CacheStats()
-        self.model_id = embedder.model_id
+    inner: Embedder
 
     def embed(self, texts: Sequence[str]) -> list[EmbeddedText]:
         return _cached([f"emb:{self.model_id}:{t}" for t in texts], texts, self.store,
