@@ -77,8 +77,8 @@ def measure(sentences: list[str], hf_folder: Path, ct2_folder: Path, beam: int) 
 
     def raw_ct2(batch: list[str]) -> None:
         raw.translate_batch(sorted(tokens[: len(batch)], key=len),
-                            max_batch_size=viqa.batch_tokens(tokens[: len(batch)]),
-                            batch_type="tokens",
+                            max_batch_size=viqa.batch_size(tokens[: len(batch)]),
+                            batch_type="examples",
                             beam_size=beam, max_decoding_length=OUTPUT_TOKENS,
                             min_decoding_length=OUTPUT_TOKENS)
 

@@ -170,6 +170,7 @@ class BatchingEmbedder:
 
     def __init__(self, embedder: Embedder, **options) -> None:
         self.inner, self.model_id = embedder, embedder.model_id
+        self.revision = getattr(embedder, "revision", None)
         self.batcher: MicroBatcher[str, EmbeddedText] = MicroBatcher(
             embedder.embed, name="embed", **options)
 

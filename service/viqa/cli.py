@@ -40,8 +40,9 @@ def _load_embedder(name: str, enabled: bool):  # -> Embedder | None
     try:
         from viqa.cache.models import CachedEmbedder
         from viqa.score.embed import SentenceTransformerEmbedder
+        from viqa.settings import settings
 
-        return CachedEmbedder(SentenceTransformerEmbedder(name))
+        return CachedEmbedder(SentenceTransformerEmbedder(name, dtype=settings.embedding_dtype))
     except Exception as exc:  # a model that cannot load must not stop deterministic checks
         err.print(f"[yellow]warning:[/] embedding model {name!r} did not load ({exc}); "
                   "meaning is not scored", highlight=False)

@@ -52,7 +52,8 @@ class Engine:
             try:
                 from viqa.score.embed import SentenceTransformerEmbedder
 
-                embedder = SentenceTransformerEmbedder(settings.embedding_model)
+                embedder = SentenceTransformerEmbedder(settings.embedding_model,
+                                                       dtype=settings.embedding_dtype)
                 if batching:
                     embedder = BatchingEmbedder(embedder, **batch_options)
                 options = replace(options, embedder=CachedEmbedder(embedder, stores.embeddings))

@@ -10,6 +10,7 @@ a client turns it off.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import re
 from dataclasses import dataclass, field
@@ -51,13 +52,20 @@ def find_term(term: str, text: str, *, english: bool = False) -> list[TermMatch]
         return []
     aligned = fold_aligned(text)
     haystack = aligned if aligned is not None else fold(text)
-    words = [re.escape(w) for w in folded_term.split(" ")]
-    plural = r"(?:s|es)?" if english else ""
-    pattern = re.compile(r"(?<!\w)" + r"\s+".join(words) + plural + r"(?!\w)")
-    matches = [TermMatch(m.start(), m.end()) for m in pattern.finditer(haystack)]
+    if folded_term.split(" ", 1)[0] not in haystack:  # the cheap test first: most terms are absent
+        return []
+    matches = [TermMatch(m.start(), m.end())
+               for m in _term_pattern(folded_term, english).finditer(haystack)]
     if aligned is None and matches:
         return [TermMatch(0, len(text))]
     return matches
+
+
+@functools.lru_cache(maxsize=4096)
+def _term_pattern(folded_term: str, english: bool) -> re.Pattern[str]:
+    words = [re.escape(w) for w in folded_term.split(" ")]
+    plural = r"(?:s|es)?" if english else ""
+    return re.compile(r"(?<!\w)" + r"\s+".join(words) + plural + r"(?!\w)")
 
 
 @dataclass(frozen=True)

@@ -236,12 +236,19 @@ def _model_signature(translator: Translator | None) -> dict[str, object] | None:
             "beam_size": getattr(translator, "beam_size", None)}
 
 
+def _embedding_dtype(embedder: Embedder | None) -> str | None:
+    while embedder is not None and hasattr(embedder, "inner"):
+        embedder = embedder.inner
+    return getattr(embedder, "dtype", None)
+
+
 def signature(options: CheckOptions, direction: Direction) -> dict[str, object]:
     """What produced a result, so a score can be explained and compared later."""
     return {
         "viqa": __version__,
         "direction": direction,
         "embedding_model": options.embedder.model_id if options.embedder else None,
+        "embedding_dtype": _embedding_dtype(options.embedder),
         "mt_model": _model_signature(options.to_english),
         "mt_reverse_model": _model_signature(options.to_vietnamese),
         "threshold": options.threshold,

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     mt_min_length: int = 1
     """Floor on output tokens; benchmarks on random-weight models fix the output length with it."""
     embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
+    """"auto": bfloat16 where the CPU multiplies it in hardware (AMX, AVX512-BF16), else float32."""
     meaning_enabled: bool = True
     threshold: float = 0.5
 

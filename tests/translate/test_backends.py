@@ -61,16 +61,22 @@ def test_input_order_is_kept_though_batches_are_sorted(tiny_marian: dict[str, Pa
     assert [t.text for t in ct2.translate(SENTENCES)] == one_by_one
 
 
-def test_a_call_is_split_between_the_parallel_decoders(tiny_marian: dict[str, Path]) -> None:
+def test_a_call_is_split_evenly_between_the_parallel_decoders(tiny_marian: dict[str, Path]
+                                                              ) -> None:
     ct2 = CTranslate2Translator(tiny_marian["ct2-vi-en"], inter_threads=2,
-                                max_batch_sentences=16)
-    tokens = ct2.tokenize(SENTENCES * 10)
-    lengths = [len(t) for t in tokens]
-    budget = ct2.batch_tokens(tokens)
-    assert max(lengths) <= budget <= -(-sum(lengths) // 2), "both decoders get a share"
-    assert ct2.batch_tokens(tokens[:1]) == lengths[0], "one sentence is one batch"
-    many = ct2.tokenize(SENTENCES * 40)
-    assert ct2.batch_tokens(many) <= -(-sum(len(t) for t in many) // -(-len(many) // 16))
+                                max_batch_sentences=20, max_batch_tokens=4096)
+    assert ct2.batch_size(ct2.tokenize(SENTENCES[:1])) == 1, "one sentence is one batch"
+    for count, size in ((2, 1), (5, 3), (40, 20), (41, 11), (160, 20), (170, 17)):
+        tokens = ct2.tokenize((SENTENCES * 100)[:count])
+        size_ = ct2.batch_size(tokens)
+        batches = -(-count // size_)
+        assert size_ == size and batches % 2 == 0, (count, size_)
+    small_budget = CTranslate2Translator(tiny_marian["ct2-vi-en"], inter_threads=2,
+                                         max_batch_sentences=20, max_batch_tokens=50)
+    tokens = small_budget.tokenize(SENTENCES * 4)
+    total = sum(len(t) for t in tokens)
+    assert -(-len(tokens) // small_budget.batch_size(tokens)) >= -(-total // 50), \
+        "the token budget adds batches"
 
 
 class CountingTranslator:

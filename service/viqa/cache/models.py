@@ -2,7 +2,7 @@
 
 Translations are keyed by (model id and revision, direction, folded sentence), so a sentence
 that differs only in Unicode form or tone-mark placement is not translated again; embeddings by
-(model id, exact text), because their word offsets point into that text.
+(model id and dtype, exact text), because their word offsets point into that text.
 """
 
 from __future__ import annotations
@@ -116,5 +116,6 @@ class CachedEmbedder(_Cached):
     inner: Embedder
 
     def embed(self, texts: Sequence[str]) -> list[EmbeddedText]:
-        return _cached([f"emb:{self.model_id}:{t}" for t in texts], texts, self.store,
+        revision = getattr(self.inner, "revision", None) or "-"
+        return _cached([f"emb:{self.model_id}@{revision}:{t}" for t in texts], texts, self.store,
                        self.stats, self.inner.embed, encode_embedding, decode_embedding)

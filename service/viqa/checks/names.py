@@ -212,6 +212,11 @@ def _beside_a_capital(text: str, start: int, end: int) -> bool:
     return joined_before or joined_after
 
 
+@functools.cache
+def _title_pattern(form: str) -> re.Pattern[str]:
+    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?:s)?(?!\w)")
+
+
 def title_concepts(text: str, lang: str) -> dict[str, Span]:
     """Titles and bodies named in `text`, longest renderings first, each consumed once."""
     folded = fold_aligned(text)
@@ -223,8 +228,9 @@ def title_concepts(text: str, lang: str) -> dict[str, Span]:
              for form in (en if lang == "en" else vi)]
     found: dict[str, Span] = {}
     for form, concept in sorted(forms, key=lambda f: len(f[0]), reverse=True):
-        pattern = re.compile(r"(?<!\w)" + re.escape(form) + r"(?:s)?(?!\w)")
-        for match in pattern.finditer(folded):
+        if form not in folded:  # the cheap test first: most titles are absent
+            continue
+        for match in _title_pattern(form).finditer(folded):
             for part in concept.split("+"):  # "Bí thư Tỉnh ủy" is a secretary of a committee
                 found.setdefault(part, Span(match.start(), match.end()))
             blank = " " * (match.end() - match.start())

@@ -12,7 +12,7 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Literal, Protocol
 
 import numpy as np
 
@@ -67,18 +67,51 @@ def _unit(matrix: np.ndarray) -> np.ndarray:
     return matrix / np.maximum(norms, 1e-12)
 
 
+EmbeddingDtype = Literal["auto", "float32", "bfloat16"]
+_FAST_BFLOAT16_FLAGS = ("amx_bf16", "avx512_bf16")
+
+
+def cpu_has_fast_bfloat16(cpuinfo: Path = Path("/proc/cpuinfo")) -> bool:
+    """Whether this CPU multiplies bfloat16 in hardware (Intel AMX or AVX512-BF16). Elsewhere
+    bfloat16 is emulated and slower than float32."""
+    try:
+        flags = next((line.split(":", 1)[1].split() for line in cpuinfo.read_text().splitlines()
+                      if line.startswith("flags")), [])
+    except OSError:
+        return False
+    return any(flag in flags for flag in _FAST_BFLOAT16_FLAGS)
+
+
+def resolve_dtype(dtype: EmbeddingDtype, device: str) -> Literal["float32", "bfloat16"]:
+    """"auto": bfloat16 on a CPU that multiplies it in hardware, float32 otherwise."""
+    if dtype != "auto":
+        return dtype
+    return "bfloat16" if device == "cpu" and cpu_has_fast_bfloat16() else "float32"
+
+
 class SentenceTransformerEmbedder:
     """Embeds with sentence-transformers on CPU (or `device`); viqa.cache.models.CachedEmbedder
-    adds the cache."""
+    adds the cache.
+
+    `dtype` "auto" runs the model in bfloat16 where the CPU has bfloat16 units: on 2 cores with
+    AMX an article's 80 sentences embed ~2.5x faster (bench/embed.py) and every vector stays
+    within cosine 0.9999 of float32, below anything the thresholds can tell apart. Batches are
+    large (64) because matrix units gain more from them than vector units do.
+    """
 
     def __init__(self, model: str = DEFAULT_EMBEDDING_MODEL, *, device: str = "cpu",
-                 batch_size: int = 16) -> None:
+                 batch_size: int = 64, dtype: EmbeddingDtype = "auto") -> None:
         try:
+            import torch
             from sentence_transformers import SentenceTransformer
         except ImportError as exc:  # pragma: no cover - dependency of the package
             raise RuntimeError("install sentence-transformers: pip install viqa") from exc
         self.model_id = model
+        self.dtype = resolve_dtype(dtype, device)
+        self.revision = self.dtype  # cache keys: vectors of another dtype differ slightly
         self._model = SentenceTransformer(resolve_embedding_model(model), device=device)
+        if self.dtype == "bfloat16":
+            self._model = self._model.to(torch.bfloat16)
         self._batch_size = batch_size
         self._lock = threading.Lock()
 

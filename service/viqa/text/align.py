@@ -21,6 +21,7 @@ from viqa.text.tokens import tokenize
 _BEADS: dict[tuple[int, int], float] = {
     (1, 1): 0.89, (1, 0): 0.0099, (0, 1): 0.0099, (2, 1): 0.044, (1, 2): 0.044, (2, 2): 0.011,
 }
+_PRIOR_COST = {bead: -math.log(p) for bead, p in _BEADS.items()}
 _VARIANCE = 6.8
 _ANCHOR_WEIGHT = 4.0
 _NUMBER_MISMATCH_PENALTY = 2.0
@@ -62,20 +63,28 @@ def align_sentences(
     ratio = (sum(len(t.text) for t in target) or 1) / total_source
     source_anchors = [_anchors(s, source_lang) for s in source]
     target_anchors = [_anchors(t, target_lang) for t in target]
+    source_numbers = [{a for a in anchors if a.startswith("n:")} for anchors in source_anchors]
+    target_numbers = [{a for a in anchors if a.startswith("n:")} for anchors in target_anchors]
+    source_lengths = [len(s.text) for s in source]
+    target_lengths = [len(t.text) for t in target]
+
+    def joined(sets: list[set[str]], start: int, end: int) -> set[str]:
+        return sets[start] if end - start == 1 else sets[start].union(*sets[start + 1: end])
 
     def bead_cost(i: int, j: int, di: int, dj: int) -> float:
-        src, tgt = source[i - di: i], target[j - dj: j]
-        cost = -math.log(_BEADS[(di, dj)])
+        cost = _PRIOR_COST[(di, dj)]
         if not di or not dj:
             # The length model says nothing about a sentence with no counterpart.
             return cost + _UNALIGNED_PENALTY
-        cost += _length_cost(sum(len(s.text) for s in src), sum(len(t.text) for t in tgt), ratio)
-        a = set().union(*source_anchors[i - di: i])
-        b = set().union(*target_anchors[j - dj: j])
+        cost += _length_cost(sum(source_lengths[i - di: i]), sum(target_lengths[j - dj: j]),
+                             ratio)
+        a, b = joined(source_anchors, i - di, i), joined(target_anchors, j - dj, j)
         if a or b:
             cost -= _ANCHOR_WEIGHT * len(a & b) / len(a | b)
-        cost += _NUMBER_MISMATCH_PENALTY * len({x for x in a ^ b if x.startswith("n:")})
-        if len({s.paragraph for s in src}) > 1 or len({t.paragraph for t in tgt}) > 1:
+        cost += _NUMBER_MISMATCH_PENALTY * len(joined(source_numbers, i - di, i)
+                                               ^ joined(target_numbers, j - dj, j))
+        if (di > 1 and source[i - 2].paragraph != source[i - 1].paragraph) or \
+                (dj > 1 and target[j - 2].paragraph != target[j - 1].paragraph):
             cost += _CROSS_PARAGRAPH_PENALTY
         return cost
 

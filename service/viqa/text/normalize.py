@@ -7,6 +7,7 @@ to a reader and must never raise a flag, so comparisons run on `fold(text)`.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -15,6 +16,7 @@ _TONES = "\u0300\u0301\u0303\u0309\u0323"
 _OLD_STYLE = re.compile(rf"([oO])([{_TONES}])([aAeE])(?![\w\u0300-\u036f])|"
                         rf"([uU])([{_TONES}])([yY])(?![\w\u0300-\u036f])")
 _SPACE = re.compile(r"\s+")
+_ONE_SPACE = re.compile(r"\s")
 
 
 def _move_tone(match: re.Match[str]) -> str:
@@ -29,6 +31,7 @@ def normalize_tones(text: str) -> str:
     return unicodedata.normalize("NFC", _OLD_STYLE.sub(_move_tone, decomposed))
 
 
+@functools.lru_cache(maxsize=8192)  # every check folds the same sentences again
 def fold(text: str) -> str:
     """Comparison key: NFC, one tone style, case-folded, whitespace collapsed."""
     return _SPACE.sub(" ", normalize_tones(text)).strip().casefold()
@@ -50,6 +53,7 @@ def has_vietnamese_marks(word: str) -> bool:
     return any(unicodedata.combining(ch) for ch in unicodedata.normalize("NFD", word))
 
 
+@functools.lru_cache(maxsize=8192)
 def fold_aligned(text: str) -> str | None:
     """Like `fold`, but keeping every character at its offset, so matches map back to `text`.
 
@@ -59,7 +63,7 @@ def fold_aligned(text: str) -> str | None:
     folded = normalize_tones(text).lower()
     if len(folded) != len(text):
         return None
-    return "".join(" " if ch.isspace() else ch for ch in folded)
+    return _ONE_SPACE.sub(" ", folded)
 
 
 _SYLLABLE = re.compile(
