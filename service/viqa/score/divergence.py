@@ -14,6 +14,7 @@ Everything is batched: one embedding call for the sentences, one for all the pro
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -44,6 +45,7 @@ _SPELLINGS = tuple((re.compile(a), b) for a, b in (
 ))
 
 
+@functools.lru_cache(maxsize=16384)  # each word of an article is stemmed for every pair side
 def _stem(word: str) -> str:
     """American spelling, then a light suffix strip: enough to match "targets" with "target"."""
     word = word.casefold()
@@ -61,13 +63,12 @@ def _best_matches(words: list[EmbeddedWord], others: tuple[EmbeddedWord, ...]) -
     if not others:
         return np.zeros(len(words))
     similarity = np.stack([w.vector for w in words]) @ np.stack([o.vector for o in others]).T
-    other_stems = [_stem(o.text) for o in others]
+    best = similarity.max(axis=1)
+    other_stems = {_stem(o.text) for o in others}
     for i, word in enumerate(words):
-        stem = _stem(word.text)
-        for j, other in enumerate(other_stems):
-            if stem == other:
-                similarity[i, j] = 1.0
-    return similarity.max(axis=1)
+        if _stem(word.text) in other_stems:  # the same word, inflected: a full match
+            best[i] = 1.0
+    return best
 
 
 def _phrases(words: list[EmbeddedWord], lost: list[bool], text: str) -> list[tuple[str, Span]]:

@@ -89,6 +89,25 @@ def resolve_dtype(dtype: EmbeddingDtype, device: str) -> Literal["float32", "bfl
     return "bfloat16" if device == "cpu" and cpu_has_fast_bfloat16() else "float32"
 
 
+def _pool_words(text: str, tokens: np.ndarray, word_ids: list[int | None],
+                offsets: list[tuple[int, int]]) -> tuple[EmbeddedWord, ...]:
+    """One unit vector per word: the mean of its word pieces (runs of the same word id), all
+    words of a sentence at once."""
+    positions = np.array([p for p, w in enumerate(word_ids) if w is not None], dtype=np.int64)
+    if not len(positions):
+        return ()
+    ids = np.array([word_ids[p] for p in positions])
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    ends = np.r_[starts[1:], len(positions)]
+    sums = np.add.reduceat(tokens[positions], starts, axis=0)
+    vectors = _unit(sums / (ends - starts)[:, None])
+    words = []
+    for first, last, vector in zip(positions[starts], positions[ends - 1], vectors, strict=True):
+        start, end = offsets[first][0], offsets[last][1]
+        words.append(EmbeddedWord(text[start:end], start, end, vector))
+    return tuple(words)
+
+
 class SentenceTransformerEmbedder:
     """Embeds with sentence-transformers on CPU (or `device`); viqa.cache.models.CachedEmbedder
     adds the cache.
@@ -130,17 +149,8 @@ class SentenceTransformerEmbedder:
         results = []
         for i, (text, output) in enumerate(zip(texts, outputs, strict=True)):
             tokens = _to_numpy(output["token_embeddings"])
-            offsets = encoding["offset_mapping"][i]
-            word_ids = encoding.word_ids(i)
-            groups: dict[int, list[int]] = {}
-            for position, word_id in enumerate(word_ids[: len(tokens)]):
-                if word_id is not None:
-                    groups.setdefault(word_id, []).append(position)
-            words = []
-            for positions in groups.values():
-                start, end = offsets[positions[0]][0], offsets[positions[-1]][1]
-                vector = _unit(tokens[positions].mean(axis=0))
-                words.append(EmbeddedWord(text[start:end], start, end, vector))
+            words = _pool_words(text, tokens, encoding.word_ids(i)[: len(tokens)],
+                                encoding["offset_mapping"][i])
             sentence = _to_numpy(output["sentence_embedding"])
-            results.append(EmbeddedText(text, _unit(sentence), tuple(words)))
+            results.append(EmbeddedText(text, _unit(sentence), words))
         return results
