@@ -3,11 +3,13 @@
 In one run, on loopback only, with a bounded number of articles and time:
   1. viqa alone: a 40-sentence article posted by one client (p50 latency, greedy);
   2. viqa under load: N clients posting distinct 40-sentence articles to POST /v1/check;
-  3. re-check: an article, then the same article with one sentence edited (time fraction);
+  3. re-check: an article, then the same article with one sentence edited (time fraction),
+     and its floor: that one sentence decoded alone by CTranslate2, the server stopped;
   4. the naive baseline (bench/baseline_app.py: transformers, one sentence per call) under the
      same number of clients, for the ratio (5-sentence articles, to bound its run time);
   5. Celery: the same articles as jobs (POST /v1/jobs) on 2 `viqa worker` processes with Redis
-     and PostgreSQL; every job must complete (lost_jobs counts those that did not).
+     and PostgreSQL; every job must complete (lost_jobs counts those that did not); then one
+     long article as a job on both workers (its chunks shared out) and on one worker alone.
 Every sentence of every article is distinct (a serial number), so caches do not flatter the
 figures. The model is the real opus-mt-vi-en when pulled, else a random-weight Marian of its
 shape (bench/translate.py builds it) with the output fixed at 40 tokens.
@@ -279,13 +281,32 @@ def bench_celery(tmp: Path, ct2: Path, args) -> dict[str, object]:
                 time.sleep(0.2)
             elapsed = time.perf_counter() - started
             failed = sum(http.get(f"/v1/jobs/{j}").json()["status"] != "done" for j in ids)
+            # One long article: its chunks shared by both workers, then by the one left.
+            both_s = job_seconds(http, article(95_000, args.long_sentences))
+            processes.pop().stop()
+            one_s = job_seconds(http, article(95_001, args.long_sentences))
         return {"sps": round((len(ids) - failed) * args.sentences / elapsed, 2),
-                "jobs": len(ids), "lost_jobs": failed, "elapsed_s": round(elapsed, 1)}
+                "jobs": len(ids), "lost_jobs": failed, "elapsed_s": round(elapsed, 1),
+                "long_article_sentences": args.long_sentences,
+                "long_article_2_workers_s": round(both_s, 2),
+                "long_article_1_worker_s": round(one_s, 2),
+                "spread_speedup": round(one_s / both_s, 2)}
     finally:
         for process in processes:
             process.stop()
         with psycopg.connect(admin, autocommit=True) as connection:
             connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def job_seconds(http: httpx.Client, body: dict[str, str]) -> float:
+    """Submit a job and wait for it; fails the run if it does not complete."""
+    started = time.perf_counter()
+    job_id = http.post("/v1/jobs", json=body).raise_for_status().json()["id"]
+    while (status := http.get(f"/v1/jobs/{job_id}").json()["status"]) not in ("done", "failed"):
+        time.sleep(0.2)
+    if status != "done":
+        raise RuntimeError(f"long-article job {job_id} {status}")
+    return time.perf_counter() - started
 
 
 def main() -> None:
@@ -300,6 +321,8 @@ def main() -> None:
                         help="sentences per baseline article (bounds its run time)")
     parser.add_argument("--baseline-beams", type=int, default=4,
                         help="the baseline's beam (opus-mt's generation config says 4)")
+    parser.add_argument("--long-sentences", type=int, default=200,
+                        help="sentences of the long article shared out over the Celery workers")
     parser.add_argument("--no-celery", action="store_true")
     args = parser.parse_args()
     hf, ct2, model = bench_translate.model_folders()
@@ -322,6 +345,7 @@ def main() -> None:
         "lost_jobs": celery["lost_jobs"] if celery else 0,
         "peak_rss_mb": viqa["peak_rss_mb"],
         "celery_sps": celery["sps"] if celery else None,
+        "spread_speedup": celery["spread_speedup"] if celery else None,
         "detail": {"viqa": viqa, "baseline": baseline, "celery": celery},
     }
     if args.json:
@@ -340,6 +364,7 @@ def main() -> None:
         ("errors", "errors", ""), ("lost jobs (Celery)", "lost_jobs", ""),
         ("service peak RSS", "peak_rss_mb", "MB"),
         ("2 Celery workers", "celery_sps", "sentences/s"),
+        ("long article, 2 workers vs 1", "spread_speedup", "x"),
     ):
         print(f"  {label:<32} {report[key]!s:>10} {unit}")
 

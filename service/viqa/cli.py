@@ -369,14 +369,15 @@ def worker(
     or several on one; each loads the models once."""
     import logging
 
+    from viqa.jobs.celery_app import HELP_QUEUE, JOB_QUEUE, settings, worker_runner
     from viqa.jobs.celery_app import app as celery_app
-    from viqa.jobs.celery_app import settings, worker_runner
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     if not settings.broker_url:
         raise _fail("set VIQA_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker")
-    argv = ["worker", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle"]
+    argv = ["worker", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",
+            f"--queues={JOB_QUEUE},{HELP_QUEUE}"]
     if hostname:
         argv.append(f"--hostname={hostname}")
     if concurrency <= 1:

@@ -17,7 +17,14 @@ from viqa.cache.models import CachedEmbedder, CachedTranslator
 from viqa.cache.stores import CacheStores, open_stores
 from viqa.domain import Report, SegmentInput
 from viqa.glossary import Glossary
-from viqa.pipeline import CheckOptions, check_document, check_segments, direction_of
+from viqa.pipeline import (
+    CheckOptions,
+    check_document,
+    check_segments,
+    direction_of,
+    pairs_from_segments,
+    sentences_to_back_translate,
+)
 from viqa.settings import Settings
 from viqa.text.html import VisibleText, visible_text
 from viqa.text.segment import split_sentences
@@ -144,6 +151,9 @@ class Engine:
 
     def _segments(self, segments: list[SegmentInput], direction, options: CheckOptions,
                   progress: Callable[[float], None] | None) -> Report:
+        ask_for_help = getattr(options.to_english, "ask_for_help", None)
+        if ask_for_help is not None and len(segments) > CHUNK:  # Celery: share the MT out
+            ask_for_help(sentences_to_back_translate(pairs_from_segments(segments), direction))
         reports = []
         for start in range(0, len(segments), CHUNK):
             reports.append(check_segments(segments[start: start + CHUNK], direction=direction,

@@ -113,6 +113,17 @@ def pairs_from_document(source: str | None, translation: str, direction: Directi
 
 # --- stage 2: back-translation ------------------------------------------------------------
 
+def vietnamese_of(pair: Pair, direction: Direction) -> str | None:
+    """The Vietnamese side of a pair: what the MT model back-translates."""
+    return pair.source if direction == "vi-en" else pair.translation
+
+
+def sentences_to_back_translate(pairs: list[Pair], direction: Direction) -> list[str]:
+    """What `back_translate` will send to the vi→en model for these pairs."""
+    return [text for p in pairs if not p.backtranslation
+            and (text := vietnamese_of(p, direction) or "").strip()]
+
+
 def back_translate(pairs: list[Pair], direction: Direction, options: CheckOptions
                    ) -> tuple[list[Pair], dict[str, float], list[str]]:
     """Fill missing back-translations with the MT model; returns pairs, confidences, warnings.
@@ -121,12 +132,7 @@ def back_translate(pairs: list[Pair], direction: Direction, options: CheckOption
     English, to compare with the given English; translation only: the Vietnamese goes to
     English and back (the round trip), when a reverse model is loaded.
     """
-    def vietnamese_of(pair: Pair) -> str | None:
-        if direction == "vi-en":
-            return pair.source
-        return pair.translation
-
-    todo = [p for p in pairs if not p.backtranslation and (vietnamese_of(p) or "").strip()]
+    todo = [p for p in pairs if not p.backtranslation and (vietnamese_of(p, direction) or "").strip()]
     if not todo:
         return pairs, {}, []
     if options.to_english is None:
@@ -135,7 +141,7 @@ def back_translate(pairs: list[Pair], direction: Direction, options: CheckOption
             "meaning was not scored for them (run `viqa models pull`, pass --model with a "
             "local folder, or send back-translations)"
         ]
-    english = options.to_english.translate([vietnamese_of(p) or "" for p in todo])
+    english = options.to_english.translate([vietnamese_of(p, direction) or "" for p in todo])
     filled = {p.id: replace(p, backtranslation=t.text) for p, t in zip(todo, english, strict=True)}
     confidences = {p.id: t.confidence for p, t in zip(todo, english, strict=True)
                    if t.confidence is not None}

@@ -118,3 +118,41 @@ def test_worker_killed_mid_job_the_other_finishes_it(tmp_path) -> None:
         receiver.close()
         if server.database_url.startswith("postgresql"):
             drop_postgres_database(server.database_url)
+
+
+def test_a_long_article_is_translated_by_both_workers(tmp_path, tiny_marian) -> None:
+    """The job's worker sends chunks of its article to the other worker, which translates them
+    into the shared cache; the job completes with every sentence back-translated."""
+    server = make_server(tmp_path, "postgresql", VIQA_BROKER_URL=redis_url(),
+                         VIQA_MT_MODEL=str(tiny_marian["ct2-vi-en"]),
+                         VIQA_MT_REVERSE_MODEL=str(tiny_marian["ct2-en-vi"]),
+                         VIQA_MT_MIN_LENGTH="48", VIQA_MT_MAX_LENGTH="48",
+                         VIQA_MT_INTER_THREADS="1", VIQA_SPREAD_CHUNK_SENTENCES="16")
+    workers: list[Worker] = []
+    rows = [(f"{r['source'].rstrip('.')} (part {i}).", f"{r['translation'].rstrip('.')} (phần {i}).")
+            for i in range(4) for r in ROWS]
+    source, translation = " ".join(s for s, _ in rows), " ".join(t for _, t in rows)
+    try:
+        server.start()
+        workers = [Worker(name, server.env, tmp_path / f"{name}.log") for name in ("w1", "w2")]
+        wait_for(lambda: all(w.ready() for w in workers), timeout=180)
+        with ViqaClient(server.url, server.key("spread", "plugin")) as viqa:
+            job = viqa.submit_job(source=source, translation=translation)
+            done = viqa.wait(job["id"], timeout=300)
+        assert done["status"] == "done"
+        sentences = done["result"]["sentences"]
+        assert len(sentences) >= len(rows) * 0.9
+        assert all(s["backtranslation"] for s in sentences if s["translation"].strip())
+        claimed = f"job {job['id']} claimed"
+        [holder] = [w for w in workers if claimed in w.text()]
+        [helper] = [w for w in workers if w is not holder]
+        assert "sent for help" in holder.text()
+        helped = [int(line.split("helped: ")[1].split()[0]) for line in helper.text().splitlines()
+                  if "helped: " in line]
+        assert helped and sum(helped) > 0, "the other worker translated part of the article"
+    finally:
+        for worker in workers:
+            worker.stop()
+        server.stop()
+        if server.database_url.startswith("postgresql"):
+            drop_postgres_database(server.database_url)

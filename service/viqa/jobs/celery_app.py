@@ -1,10 +1,12 @@
 """Celery workers for scale-out: `viqa worker` (Redis broker, PostgreSQL store).
 
-One task, `viqa.run_job(job_id)`, acknowledged late and rejected back to the queue when its
-worker process dies, so a killed worker loses nothing. The task is idempotent through the
+One task per job, `viqa.run_job(job_id)`, acknowledged late and rejected back to the queue when
+its worker process dies, so a killed worker loses nothing. The task is idempotent through the
 store's lease: it processes the job only if it can claim it, does nothing for a finished job,
 and retries when another worker holds a live lease (which, if that worker died, runs out).
-Models load once per worker process, not per task.
+A long article's back-translation is shared out: `viqa.translate_sentences` tasks (queue
+viqa.help) fill the shared cache for the job's worker (viqa.jobs.spread). Models load once per
+worker process, not per task.
 """
 
 from __future__ import annotations
@@ -17,13 +19,16 @@ from celery import Celery, signals
 from viqa.settings import Settings
 
 log = logging.getLogger("viqa.worker")
+JOB_QUEUE, HELP_QUEUE = "viqa.jobs", "viqa.help"
+HELP_EXPIRES_S = 600  # help that waited this long in the queue is no help: the job is done
 
 
 def make_celery(settings: Settings) -> Celery:
     app = Celery("viqa", broker=settings.broker_url or "redis://127.0.0.1:6379/0")
     app.conf.update(
         task_acks_late=True, task_reject_on_worker_lost=True, worker_prefetch_multiplier=1,
-        task_default_queue="viqa.jobs", task_serializer="json", accept_content=["json"],
+        task_default_queue=JOB_QUEUE, task_routes={"viqa.translate_sentences": {"queue": HELP_QUEUE}},
+        task_serializer="json", accept_content=["json"],
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
         broker_transport_options={
             "visibility_timeout": settings.broker_visibility_timeout_s,
@@ -59,6 +64,11 @@ def worker_runner():
             db = Database(settings.database_url)  # the API (`viqa serve`) migrates it
             engine = Engine.load(settings, stores=open_stores(settings.cache_url, db),
                                  batching=True)
+            if settings.spread_chunk_sentences > 0:
+                from viqa.jobs.spread import spread_translators
+
+                engine.options = spread_translators(engine.options, ask_for_help,
+                                                    settings.spread_chunk_sentences)
             _runner = JobRunner(db, engine, settings)
             _runner.start(jobs=False)  # webhooks: delivered from the workers too
             log.info("worker process ready (models: %s)", _runner.engine.status.loaded)
@@ -76,3 +86,34 @@ def run_job(self, job_id: str) -> None:
     retry_in = worker_runner().run_job(job_id)
     if retry_in is not None:  # another worker holds the lease; check again when it runs out
         raise self.retry(countdown=retry_in)
+
+
+def ask_for_help(direction: str, sentences: list[str]) -> None:
+    """Send a chunk to whichever worker is free; a failed send only means no help."""
+    try:
+        translate_sentences.apply_async((direction, sentences), expires=HELP_EXPIRES_S,
+                                        retry=False)
+    except Exception as exc:  # the broker is down: the job's worker translates it itself
+        log.warning("could not ask for help with %d sentences: %s", len(sentences), exc)
+
+
+@app.task(name="viqa.translate_sentences", acks_late=False, ignore_result=True)
+def translate_sentences(direction: str, sentences: list[str]) -> None:
+    """Help another worker's job: back-translate a chunk into the shared cache. Sentences
+    already there (the job's worker got to them first) cost a lookup."""
+    from viqa.cache.models import CachedTranslator
+    from viqa.jobs.spread import SpreadTranslator
+
+    options = worker_runner().engine.options
+    translator = {"vi-en": options.to_english, "en-vi": options.to_vietnamese}.get(direction)
+    if isinstance(translator, SpreadTranslator):
+        translator = translator.inner  # never ask for help with help
+    if translator is None:
+        log.warning("asked to help with %s, which this worker has no model for", direction)
+        return
+    misses = translator.stats.misses if isinstance(translator, CachedTranslator) else 0
+    translator.translate(sentences)
+    if isinstance(translator, CachedTranslator):
+        misses = translator.stats.misses - misses
+    log.info("helped: %d of %d sentences %s translated into the shared cache (the rest were "
+             "there)", misses, len(sentences), direction)
