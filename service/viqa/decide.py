@@ -2,7 +2,7 @@
 and whether it is flagged.
 
 The meaning risk is a logistic model over four signals from `viqa.score.divergence`, fitted on
-seeds/devset.en-vi.jsonl (`python -m viqa.calibration` refits them and prints the numbers). A
+seeds/devset.en-vi.jsonl (`python -m viqa.score.meaning_fit` refits them and prints the numbers). A
 deterministic flag carries its own risk by severity; a sentence's risk is the highest of all.
 """
 

@@ -70,7 +70,7 @@ class Settings(BaseSettings):
     broker_url: str | None = None
     """Set (e.g. redis://127.0.0.1:6379/0) to run jobs on Celery workers (`viqa worker`)
     instead of in the API process."""
-    spread_chunk_sentences: int = 64
+    spread_chunk_sentences: int = 20
     """On Celery, a job with more sentences to back-translate than this sends chunks of this
     size to the other workers to translate into the shared cache (0: never)."""
     broker_visibility_timeout_s: float = 300.0

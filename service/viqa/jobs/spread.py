@@ -33,7 +33,7 @@ class SpreadTranslator:
     Calls of up to `chunk_sentences` distinct sentences are translated here, as before.
     """
 
-    def __init__(self, inner: Translator, send: Send, *, chunk_sentences: int = 64) -> None:
+    def __init__(self, inner: Translator, send: Send, *, chunk_sentences: int = 20) -> None:
         self.inner = inner
         self.model_id, self.revision = inner.model_id, getattr(inner, "revision", None)
         self.source_lang, self.target_lang = inner.source_lang, inner.target_lang

@@ -1,4 +1,4 @@
-"""Fit the meaning model's weights on labelled segments: `python -m viqa.calibration FILE`.
+"""Fit the meaning model's weights on labelled segments: `python -m viqa.score.meaning_fit FILE`.
 
 Fits a logistic regression (standardised features, light L2) of "bad" on the four meaning
 signals, using ok segments and bad segments whose error is one only meaning can catch
