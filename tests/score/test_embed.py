@@ -47,3 +47,15 @@ def test_cache_keys_name_the_dtype() -> None:
     full.embed(SENTENCES[:1])
     half.embed(SENTENCES[:1])
     assert half.stats.misses == 1 and half.stats.hits == 0
+
+
+def test_batches_keep_to_the_token_and_sentence_limits() -> None:
+    embedder = SentenceTransformerEmbedder(batch_size=4, batch_tokens=100)
+    lengths = [30, 5, 5, 5, 5, 5, 60, 120, 12, 20]
+    groups = embedder._batches(lengths)
+    assert sorted(i for group in groups for i in group) == list(range(len(lengths)))
+    for group in groups:
+        longest = max(lengths[i] for i in group)
+        assert len(group) <= 4
+        assert len(group) == 1 or len(group) * longest <= 100, (group, longest)
+    assert groups[-1] == [7], "a sentence over the budget goes alone"
