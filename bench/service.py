@@ -70,6 +70,17 @@ def article(serial: int, sentences: int) -> dict[str, str]:
     return {"source": " ".join(source), "translation": " ".join(translation)}
 
 
+EDIT_MARK = "(sửa)"
+
+
+def edit_one_sentence(body: dict[str, str], serial: int, sentences: int) -> dict[str, str]:
+    """`article(serial, sentences)` with its middle sentence's translation edited."""
+    tag = f"[{serial}.{sentences // 2}]"
+    edited = {**body, "translation": body["translation"].replace(tag, f"{tag} {EDIT_MARK}")}
+    assert edited["translation"] != body["translation"]
+    return edited
+
+
 def peak_rss_mb(pid: int) -> float:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
@@ -193,10 +204,7 @@ def bench_viqa(tmp: Path, ct2: Path, args) -> dict[str, object]:
                      for i in range(5)]
             first = article(20_000, args.sentences)
             first_s = timed(lambda: http.post("/v1/check", json=first).raise_for_status())
-            edited = dict(first)
-            edited["translation"] = first["translation"].replace(
-                f"[20000.{args.sentences // 2}]", f"[20000.{args.sentences // 2}] (sửa)")
-            assert edited["translation"] != first["translation"]
+            edited = edit_one_sentence(first, 20_000, args.sentences)
             recheck_s = timed(lambda: http.post("/v1/check", json=edited).raise_for_status())
         loaded = load(url, key, args.clients, [article(i, args.sentences)
                                                for i in range(args.articles)],
@@ -219,7 +227,7 @@ def one_sentence_decode_s(ct2: Path, translation: str) -> float:
     from viqa.text.segment import split_sentences
     from viqa.translate.ctranslate2_backend import CTranslate2Translator
 
-    edited = next(s.text for s in split_sentences(translation) if "(sửa)" in s.text)
+    edited = next(s.text for s in split_sentences(translation) if EDIT_MARK in s.text)
     translator = CTranslate2Translator(ct2, max_decoding_length=OUTPUT_TOKENS,
                                        min_decoding_length=OUTPUT_TOKENS)
     translator.translate([edited])

@@ -29,11 +29,6 @@ bench_service = importlib.util.module_from_spec(_spec)  # type: ignore[arg-type]
 _spec.loader.exec_module(bench_service)  # type: ignore[union-attr]
 
 
-def edited(body: dict[str, str], serial: int, sentences: int) -> dict[str, str]:
-    tag = f"[{serial}.{sentences // 2}]"
-    return {**body, "translation": body["translation"].replace(tag, f"{tag} (sửa)")}
-
-
 def compare(against: str, articles: int, sentences: int) -> dict[str, dict[str, float]]:
     _, ct2, _ = bench_service.bench_translate.model_folders()
     with tempfile.TemporaryDirectory(prefix="viqa-versions-") as folder:
@@ -60,7 +55,7 @@ def compare(against: str, articles: int, sentences: int) -> dict[str, dict[str, 
                 for name, http in clients.items():  # the same article, one after the other
                     first, ok = bench_service.post_article(http, body)
                     again, ok_again = bench_service.post_article(
-                        http, edited(body, serial, sentences))
+                        http, bench_service.edit_one_sentence(body, serial, sentences))
                     if not (ok and ok_again):
                         raise RuntimeError(f"{name}: a check failed")
                     alone[name].append(first)

@@ -118,10 +118,14 @@ def vietnamese_of(pair: Pair, direction: Direction) -> str | None:
     return pair.source if direction == "vi-en" else pair.translation
 
 
+def _needing_back_translation(pairs: list[Pair], direction: Direction) -> list[Pair]:
+    return [p for p in pairs
+            if not p.backtranslation and (vietnamese_of(p, direction) or "").strip()]
+
+
 def sentences_to_back_translate(pairs: list[Pair], direction: Direction) -> list[str]:
     """What `back_translate` will send to the vi→en model for these pairs."""
-    return [text for p in pairs if not p.backtranslation
-            and (text := vietnamese_of(p, direction) or "").strip()]
+    return [vietnamese_of(p, direction) or "" for p in _needing_back_translation(pairs, direction)]
 
 
 def back_translate(pairs: list[Pair], direction: Direction, options: CheckOptions
@@ -132,7 +136,7 @@ def back_translate(pairs: list[Pair], direction: Direction, options: CheckOption
     English, to compare with the given English; translation only: the Vietnamese goes to
     English and back (the round trip), when a reverse model is loaded.
     """
-    todo = [p for p in pairs if not p.backtranslation and (vietnamese_of(p, direction) or "").strip()]
+    todo = _needing_back_translation(pairs, direction)
     if not todo:
         return pairs, {}, []
     if options.to_english is None:

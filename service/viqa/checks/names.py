@@ -103,10 +103,9 @@ def name_mismatch(context: PairContext) -> Iterator[Finding]:
     for name, span in vietnamese_person_names(vietnamese):
         if _key(name) not in english_key:
             yield _name_finding(context, name, span, name_in_translation=translation_is_vi)
-    english_folded, vietnamese_folded = fold_aligned(english), fold_aligned(vietnamese)
     for concept, (english_forms, vietnamese_forms) in PLACE_NAMES.items():
-        in_english = _first(english, english_folded, english_forms, vietnamese=False)
-        in_vietnamese = _first(vietnamese, vietnamese_folded, vietnamese_forms, vietnamese=True)
+        in_english = _first(english, english_forms, vietnamese=False)
+        in_vietnamese = _first(vietnamese, vietnamese_forms, vietnamese=True)
         if in_english is not None and _key(english[in_english.start: in_english.end]) in \
                 vietnamese_key:
             continue  # kept as written: "Vietnam Airlines"
@@ -176,22 +175,22 @@ def _name_finding(context: PairContext, name: str, span: Span, *,
 
 
 @functools.cache
-def _form_pattern(form: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?!\w)")
+def _word_pattern(form: str, *, plural: bool = False) -> re.Pattern[str]:
+    """`form` as whole words of a folded text (with an optional plural "s")."""
+    return re.compile(r"(?<!\w)" + re.escape(form) + ("(?:s)?" if plural else "") + r"(?!\w)")
 
 
-def _first(text: str, folded: str | None, forms: tuple[str, ...], *,
-           vietnamese: bool) -> Span | None:
-    """The first occurrence in `text` (`folded` is its fold_aligned), with a capital, of any
-    form. On the Vietnamese side a one-word form next to another capitalised word is part of a
-    longer name, not the country: "Pháp" is France but "biện pháp" is not, "Mỹ Đình" is a
-    stadium, "Chủ Nhật" is Sunday."""
+def _first(text: str, forms: tuple[str, ...], *, vietnamese: bool) -> Span | None:
+    """The first occurrence, with a capital, of any form. On the Vietnamese side a one-word
+    form next to another capitalised word is part of a longer name, not the country: "Pháp" is
+    France but "biện pháp" is not, "Mỹ Đình" is a stadium, "Chủ Nhật" is Sunday."""
+    folded = fold_aligned(text)  # cached: every check folds the same sentences
     if folded is None:
         return None
     for form in sorted(forms, key=len, reverse=True):
         if form not in folded:  # the cheap test first: most forms are absent
             continue
-        for match in _form_pattern(form).finditer(folded):
+        for match in _word_pattern(form).finditer(folded):
             if not any(ch.isupper() for ch in text[match.start(): match.end()]):
                 continue
             if vietnamese and " " not in form and _beside_a_capital(text, match.start(),
@@ -212,11 +211,6 @@ def _beside_a_capital(text: str, start: int, end: int) -> bool:
     return joined_before or joined_after
 
 
-@functools.cache
-def _title_pattern(form: str) -> re.Pattern[str]:
-    return re.compile(r"(?<!\w)" + re.escape(form) + r"(?:s)?(?!\w)")
-
-
 def title_concepts(text: str, lang: str) -> dict[str, Span]:
     """Titles and bodies named in `text`, longest renderings first, each consumed once."""
     folded = fold_aligned(text)
@@ -230,7 +224,7 @@ def title_concepts(text: str, lang: str) -> dict[str, Span]:
     for form, concept in sorted(forms, key=lambda f: len(f[0]), reverse=True):
         if form not in folded:  # the cheap test first: most titles are absent
             continue
-        for match in _title_pattern(form).finditer(folded):
+        for match in _word_pattern(form, plural=True).finditer(folded):
             for part in concept.split("+"):  # "Bí thư Tỉnh ủy" is a secretary of a committee
                 found.setdefault(part, Span(match.start(), match.end()))
             blank = " " * (match.end() - match.start())

@@ -111,9 +111,10 @@ def translate_sentences(direction: str, sentences: list[str]) -> None:
     if translator is None:
         log.warning("asked to help with %s, which this worker has no model for", direction)
         return
-    misses = translator.stats.misses if isinstance(translator, CachedTranslator) else 0
+    if not isinstance(translator, CachedTranslator):
+        log.warning("asked to help with %s, but this worker caches nothing to share", direction)
+        return
+    misses = translator.stats.misses
     translator.translate(sentences)
-    if isinstance(translator, CachedTranslator):
-        misses = translator.stats.misses - misses
     log.info("helped: %d of %d sentences %s translated into the shared cache (the rest were "
-             "there)", misses, len(sentences), direction)
+             "there)", translator.stats.misses - misses, len(sentences), direction)

@@ -157,20 +157,25 @@ class SentenceTransformerEmbedder:
         return groups
 
     def _embed(self, texts: list[str]) -> list[EmbeddedText]:
-        encoding = self._model.tokenizer(texts, return_offsets_mapping=True, truncation=True,
-                                         max_length=self._model.max_seq_length)
-        outputs: list = [None] * len(texts)
+        """Tokenise once (the offsets name the words), then run the model on padded groups."""
+        import torch
+
+        tokenizer = self._model.tokenizer
+        encoding = tokenizer(texts, return_offsets_mapping=True, truncation=True,
+                             max_length=self._model.max_seq_length)
+        inputs = [key for key in ("input_ids", "attention_mask", "token_type_ids")
+                  if key in encoding]
+        done: dict[int, EmbeddedText] = {}
         for group in self._batches([len(ids) for ids in encoding["input_ids"]]):
-            encoded = self._model.encode([texts[i] for i in group], output_value=None,
-                                         batch_size=len(group), convert_to_numpy=True,
-                                         show_progress_bar=False)
-            for index, output in zip(group, encoded, strict=True):
-                outputs[index] = output
-        results = []
-        for i, (text, output) in enumerate(zip(texts, outputs, strict=True)):
+            features = tokenizer.pad({key: [encoding[key][i] for i in group] for key in inputs},
+                                     padding_side="right", return_tensors="pt")
+            with torch.inference_mode():
+                output = self._model({key: value.to(self._model.device)
+                                      for key, value in features.items()})
             tokens = _to_numpy(output["token_embeddings"])
-            words = _pool_words(text, tokens, encoding.word_ids(i)[: len(tokens)],
-                                encoding["offset_mapping"][i])
-            sentence = _to_numpy(output["sentence_embedding"])
-            results.append(EmbeddedText(text, _unit(sentence), words))
-        return results
+            sentences = _to_numpy(output["sentence_embedding"])
+            for row, index in enumerate(group):
+                words = _pool_words(texts[index], tokens[row], encoding.word_ids(index),
+                                    encoding["offset_mapping"][index])
+                done[index] = EmbeddedText(texts[index], _unit(sentences[row]), words)
+        return [done[index] for index in range(len(texts))]
