@@ -7,26 +7,29 @@ from __future__ import annotations
 
 import json
 import sys
-from dataclasses import dataclass, replace
+from collections.abc import Collection
+from dataclasses import replace
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from viqa.domain import Report, SegmentInput, SentenceResult
+from viqa.checking import CheckingService, CheckRequest, segments_request
+from viqa.decide import DEFAULT_THRESHOLD
+from viqa.domain import Report
 from viqa.glossary import Glossary, GlossaryError
 from viqa.inputs import InputError, read_labelled, read_segments, read_text
-from viqa.pipeline import CheckOptions, check_document, check_segments, direction_of
+from viqa.policy import NO_POLICY, Policy, PolicySource
+from viqa.settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="viqa: Vietnamese-English translation QA.")
 err = Console(stderr=True, soft_wrap=True)
 EXIT_FLAGGED, EXIT_BAD_INPUT = 1, 2
 PROGRESS_MIN_SEGMENTS = 200
-CHUNK = 64
 
 
 def _fail(message: str) -> typer.Exit:
@@ -34,90 +37,78 @@ def _fail(message: str) -> typer.Exit:
     return typer.Exit(EXIT_BAD_INPUT)
 
 
-def _load_embedder(name: str, enabled: bool):  # -> Embedder | None
-    if not enabled:
-        return None
-    try:
-        from viqa.cache.models import CachedEmbedder
-        from viqa.score.embed import SentenceTransformerEmbedder
-        from viqa.settings import settings
-
-        return CachedEmbedder(SentenceTransformerEmbedder(name, dtype=settings.embedding_dtype))
-    except Exception as exc:  # a model that cannot load must not stop deterministic checks
-        err.print(f"[yellow]warning:[/] embedding model {name!r} did not load ({exc}); "
-                  "meaning is not scored", highlight=False)
-        return None
+def _settings(**overrides: Any) -> Settings:
+    """The environment's settings (VIQA_*) with what the command line said on top."""
+    return Settings(**{k: v for k, v in overrides.items() if v is not None})
 
 
-@dataclass(frozen=True)
-class MTChoice:
-    """What the user asked for on the command line about MT models."""
-
-    enabled: bool = True
-    model: str | None = None
-    reverse_model: str | None = None
-    backend: str | None = None
-    beam_size: int | None = None
-
-
-def _load_translator(choice: MTChoice, direction: str):  # -> Translator | None
-    from viqa.cache.models import CachedTranslator
+def _load_service(settings: Settings, *, directions: Collection[str]) -> CheckingService:
+    """The checking service, as the server builds it; models that do not load are warned
+    about (deterministic checks and client back-translations still apply)."""
     from viqa.translate.manifest import ModelIntegrityError
-    from viqa.translate.models import ModelUnavailable, load_translator
 
-    name = choice.model if direction == "vi-en" else choice.reverse_model
     try:
-        translator = load_translator(name, direction=direction, backend=choice.backend,
-                                     beam_size=choice.beam_size)
+        service = CheckingService.load(settings, directions=directions, strict=True)
     except ModelIntegrityError as exc:
         raise _fail(str(exc)) from exc
-    except ModelUnavailable as exc:
-        err.print(f"[yellow]warning:[/] {exc}. Continuing without MT: deterministic checks and "
-                  "client back-translations still apply.", highlight=False)
-        return None
-    return CachedTranslator(translator)
+    for name, reason in service.status.missing.items():
+        if name == "embedding":
+            err.print(f"[yellow]warning:[/] embedding model {reason} did not load; meaning is "
+                      "not scored", highlight=False)
+        else:
+            err.print(f"[yellow]warning:[/] {reason}. Continuing without MT: deterministic "
+                      "checks and client back-translations still apply.", highlight=False)
+    return service
 
 
-def _with_translators(options: CheckOptions, choice: MTChoice, *, needs_english: bool,
-                      needs_round_trip: bool) -> CheckOptions:
-    if not choice.enabled or not needs_english:
-        return options
-    to_english = _load_translator(choice, "vi-en")
-    to_vietnamese = _load_translator(choice, "en-vi") if needs_round_trip and to_english else None
-    return replace(options, to_english=to_english, to_vietnamese=to_vietnamese)
+def _policy(settings: Settings, tenant: str | None, glossary: Path | None) -> PolicySource:
+    """The tenant's policy from the database (as the API applies it), or none; a --glossary
+    file is checked beside it."""
+    source = NO_POLICY
+    if tenant is not None:
+        from viqa.store.db import Database, migrate
+        from viqa.store.policy import tenant_policy
+        from viqa.store.tenants import find_tenant
+
+        db = Database(settings.database_url)
+        migrate(db.engine)
+        with db.session() as session:
+            tenant_id = find_tenant(session, tenant)
+        if tenant_id is None:
+            raise _fail(f"no tenant {tenant!r}")
+        source = tenant_policy(db, tenant_id)
+    if glossary is None:
+        return source
+    try:
+        extra = Glossary.from_csv(glossary)
+    except GlossaryError as exc:
+        raise _fail(str(exc)) from exc
+    base = source
+
+    def with_file(fingerprints: Collection[str]) -> Policy:
+        found = base(fingerprints)
+        return replace(found, glossary=found.glossary + extra if found.glossary else extra)
+
+    return with_file
 
 
-def _options(threshold: float, glossary: Path | None, builtin_glossary: bool,
-             embedding_model: str, meaning: bool) -> CheckOptions:
-    terms = Glossary.builtin() if builtin_glossary else Glossary()
-    if glossary is not None:
-        try:
-            terms = terms + Glossary.from_csv(glossary)
-        except GlossaryError as exc:
-            raise _fail(str(exc)) from exc
-    if not 0.0 <= threshold <= 1.0:
-        raise _fail(f"--threshold must be between 0 and 1, got {threshold}")
-    return CheckOptions(threshold=threshold, glossary=terms,
-                        embedder=_load_embedder(embedding_model, meaning))
-
-
-def _segments_in_chunks(segments: list[SegmentInput], direction, options: CheckOptions
-                        ) -> Report:
-    """Check in chunks so a progress bar can move on long inputs; one report at the end."""
-    show = len(segments) >= PROGRESS_MIN_SEGMENTS and err.is_terminal
-    results: list[SentenceResult] = []
-    report: Report | None = None
+def _run(service: CheckingService, request: CheckRequest, policy: PolicySource) -> Report:
+    """Check through the service, with a progress bar on long segment inputs."""
     from rich.progress import Progress
 
-    with Progress(console=err, disable=not show, transient=True) as progress:
-        task = progress.add_task("checking", total=len(segments))
-        for start in range(0, len(segments), CHUNK):
-            report = check_segments(segments[start: start + CHUNK], direction=direction,
-                                    options=options)
-            results.extend(report.sentences)
-            progress.advance(task, len(report.sentences))
-    assert report is not None
-    return Report(report.direction, results, report.signature, report.warnings)
+    rows = len(request.segments or ())
+    show = rows >= PROGRESS_MIN_SEGMENTS and err.is_terminal
+    with Progress(console=err, disable=not show, transient=True) as bar:
+        task = bar.add_task("checking", total=1.0)
+        return service.check(request, policy,
+                             progress=lambda done: bar.update(task, completed=done))
+
+
+def _directions(needs_english: bool, needs_round_trip: bool) -> tuple[str, ...]:
+    """The MT models a run needs: none when every row brings its back-translation."""
+    if not needs_english:
+        return ()
+    return ("vi-en", "en-vi") if needs_round_trip else ("vi-en",)
 
 
 def _highlight(text: str, spans: list[tuple[int, int]], style: str) -> Text:
@@ -179,13 +170,19 @@ def check(
     output: Annotated[Path | None, typer.Option(help="Write one JSON result per segment.")] = None,
     source_lang: Annotated[str, typer.Option(help="en or vi.")] = "en",
     target_lang: Annotated[str, typer.Option(help="vi or en.")] = "vi",
-    threshold: Annotated[float, typer.Option(help="Flag at or above this risk.")] = 0.5,
+    threshold: Annotated[float | None, typer.Option(
+        help="Flag meaning at or above this risk (default: the tenant's, else VIQA_THRESHOLD, "
+             "0.5).")] = None,
     glossary: Annotated[Path | None, typer.Option(
         help="CSV: source,target,forbidden,note.")] = None,
+    tenant: Annotated[str | None, typer.Option(
+        help="Check with this tenant's threshold, glossary and dismissals (VIQA_DATABASE_URL), "
+             "as the API does.")] = None,
     builtin_glossary: Annotated[bool, typer.Option(
         help="Use the shipped list of known MT calques.")] = True,
-    embedding_model: Annotated[str, typer.Option(
-        help="sentence-transformers model id or folder.")] = "all-MiniLM-L6-v2",
+    embedding_model: Annotated[str | None, typer.Option(
+        help="sentence-transformers model id or folder (default: VIQA_EMBEDDING_MODEL, "
+             "all-MiniLM-L6-v2).")] = None,
     meaning: Annotated[bool, typer.Option(help="Score meaning with the embedding model.")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as JSON.")] = False,
     show_all: Annotated[bool, typer.Option("--all", help="Show unflagged sentences too.")] = False,
@@ -198,32 +195,34 @@ def check(
     beam_size: Annotated[int | None, typer.Option(help="Beam size (1: greedy).")] = None,
 ) -> None:
     """Check a translation; exit 0 if nothing is flagged, 1 if something is, 2 on bad input."""
-    choice = MTChoice(mt, model, reverse_model, mt_backend, beam_size)
     if input is None and translation is None:
         raise _fail("give --translation FILE (with --source FILE for both sides) "
                     "or --input SEGMENTS.jsonl")
     if input is not None and (translation is not None or source is not None):
         raise _fail("--input takes segments; do not combine it with --source/--translation")
+    settings = _settings(embedding_model=embedding_model, meaning_enabled=meaning,
+                         mt_enabled=mt, mt_model=model, mt_reverse_model=reverse_model,
+                         mt_backend=mt_backend, beam_size=beam_size,
+                         builtin_glossary=builtin_glossary)
     try:
-        direction = direction_of(source_lang, target_lang)
         if input is not None:
             segments = [segment for segment, _ in read_segments(input)]
-            options = _with_translators(
-                _options(threshold, glossary, builtin_glossary, embedding_model, meaning), choice,
-                needs_english=any(not s.backtranslation for s in segments),
-                needs_round_trip=any(s.source is None for s in segments))
-            report = _segments_in_chunks(segments, direction, options)
+            request = segments_request(segments, source_lang=source_lang,
+                                       target_lang=target_lang, threshold=threshold)
+            directions = _directions(any(not s.backtranslation for s in segments),
+                                     any(s.source is None for s in segments))
         else:
             assert translation is not None
-            target_text = read_text(translation, what="translation")
-            source_text = read_text(source, what="source") if source is not None else None
-            options = _with_translators(
-                _options(threshold, glossary, builtin_glossary, embedding_model, meaning), choice,
-                needs_english=True, needs_round_trip=source_text is None)
-            report = check_document(target_text, source=source_text, source_lang=source_lang,
-                                    target_lang=target_lang, options=options)
+            request = CheckRequest(
+                translation=read_text(translation, what="translation"),
+                source=read_text(source, what="source") if source is not None else None,
+                source_lang=source_lang, target_lang=target_lang,  # type: ignore[arg-type]
+                threshold=threshold)
+            directions = _directions(True, request.source is None)
     except (InputError, ValueError) as exc:
         raise _fail(str(exc)) from exc
+    policy = _policy(settings, tenant, glossary)
+    report = _run(_load_service(settings, directions=directions), request, policy)
     _emit(report, as_json=as_json, output=output, show_all=show_all)
     raise typer.Exit(EXIT_FLAGGED if report.flagged else 0)
 
@@ -233,9 +232,11 @@ def evaluate_command(
     input: Annotated[Path, typer.Option("--input", help="Labelled JSONL (label: ok|bad).")],
     plot: Annotated[Path, typer.Option(help="Where to write the PR curve PNG.")] = Path(
         "pr-curve.png"),
-    threshold: Annotated[float, typer.Option(help="Flag at or above this risk.")] = 0.5,
-    embedding_model: Annotated[str, typer.Option(
-        help="sentence-transformers model id or folder.")] = "all-MiniLM-L6-v2",
+    threshold: Annotated[float, typer.Option(help="Flag meaning at or above this risk.")
+                         ] = DEFAULT_THRESHOLD,
+    embedding_model: Annotated[str | None, typer.Option(
+        help="sentence-transformers model id or folder (default: VIQA_EMBEDDING_MODEL, "
+             "all-MiniLM-L6-v2).")] = None,
     meaning: Annotated[bool, typer.Option(help="Score meaning with the embedding model.")] = True,
     source_lang: Annotated[str, typer.Option(help="en or vi.")] = "en",
     target_lang: Annotated[str, typer.Option(help="vi or en.")] = "vi",
@@ -245,16 +246,17 @@ def evaluate_command(
     """Precision, recall, false-flag rate, MCC, ROC-AUC and per-error recall on labelled data."""
     from viqa.evaluate import evaluate, write_pr_plot
 
+    settings = _settings(embedding_model=embedding_model, meaning_enabled=meaning, mt_enabled=mt)
     try:
         items = read_labelled(input)
-        direction = direction_of(source_lang, target_lang)
+        request = segments_request([i.segment for i in items], source_lang=source_lang,
+                                   target_lang=target_lang, threshold=threshold)
     except (InputError, ValueError) as exc:
         raise _fail(str(exc)) from exc
-    options = _with_translators(
-        _options(threshold, None, True, embedding_model, meaning), MTChoice(enabled=mt),
-        needs_english=any(not i.segment.backtranslation for i in items),
-        needs_round_trip=any(i.segment.source is None for i in items))
-    report = _segments_in_chunks([i.segment for i in items], direction, options)
+    service = _load_service(settings, directions=_directions(
+        any(not i.segment.backtranslation for i in items),
+        any(i.segment.source is None for i in items)))
+    report = _run(service, request, NO_POLICY)
     metrics = evaluate(items, report.sentences)
     write_pr_plot(metrics, plot, threshold=threshold)
     if as_json:
@@ -285,11 +287,11 @@ app.add_typer(models_app, name="models")
 @models_app.command("list")
 def models_list() -> None:
     """Known and installed models with direction, size and licence."""
-    from viqa.settings import settings
     from viqa.translate.manifest import read_manifest
     from viqa.translate.models import Registry, folder_size, installed_folder, licence_warning
 
-    registry = Registry.load()
+    settings = Settings()
+    registry = Registry.load(settings.models_dir)
     table = Table(title=f"MT models ({settings.models_dir})")
     for column in ("name", "direction", "params", "licence", "installed", "hub id"):
         table.add_column(column)
@@ -298,7 +300,7 @@ def models_list() -> None:
                     if p.parent.name not in registry.entries) if settings.models_dir.exists() else []
     for name in names:
         entry = registry.entries.get(name)
-        folder = installed_folder(name)
+        folder = installed_folder(name, settings.models_dir)
         installed = f"yes, {folder_size(folder) / 1e6:.0f} MB" if folder else "no"
         default = " (default)" if name in registry.defaults.values() else ""
         manifest = read_manifest(folder) if folder else None
@@ -349,7 +351,6 @@ def serve(
     import uvicorn
 
     from viqa.api.app import create_app
-    from viqa.settings import Settings
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
@@ -369,12 +370,12 @@ def worker(
     or several on one; each loads the models once."""
     import logging
 
-    from viqa.jobs.celery_app import HELP_QUEUE, JOB_QUEUE, settings, worker_runner
+    from viqa.jobs.celery_app import HELP_QUEUE, JOB_QUEUE, worker_runner, worker_settings
     from viqa.jobs.celery_app import app as celery_app
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if not settings.broker_url:
+    if not worker_settings().broker_url:
         raise _fail("set VIQA_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker")
     argv = ["worker", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",
             f"--queues={JOB_QUEUE},{HELP_QUEUE}"]
@@ -398,7 +399,6 @@ def keys_create(
     role: Annotated[str, typer.Option(help="plugin, reviewer or admin.")],
 ) -> None:
     """Create a key and print it once (alone on the last line); only its hash is stored."""
-    from viqa.settings import Settings
     from viqa.store.db import Database, migrate
     from viqa.store.keys import ROLES, create_key
 
@@ -407,7 +407,7 @@ def keys_create(
     db = Database(Settings().database_url)
     migrate(db.engine)
     with db.session() as session:
-        key = create_key(session, tenant, role)  # type: ignore[arg-type]
+        key = create_key(session, tenant, role)
     err.print(f"created a {role} key for tenant {tenant!r}; it is shown once:", highlight=False)
     sys.stdout.write(key + "\n")
 
@@ -421,23 +421,20 @@ def calibrate(
     apply: Annotated[bool, typer.Option(help="Set the chosen threshold for the tenant.")] = False,
 ) -> None:
     """Precision and recall of flags at each risk threshold, from reviewers' confirmed and
-    dismissed flags; the threshold that meets the target precision."""
-    from sqlalchemy import select
-
+    dismissed flags and the errors they recorded on unflagged sentences; the threshold that
+    meets the target precision (lower or higher than the current one)."""
     from viqa.review import calibration as calibration_lib
-    from viqa.settings import Settings
     from viqa.store import decisions as decision_store
     from viqa.store import tenants as tenant_store
     from viqa.store.db import Database, migrate
-    from viqa.store.models import Tenant
 
     db = Database(Settings().database_url)
     migrate(db.engine)
     with db.session() as session:
-        row = session.scalar(select(Tenant).where(Tenant.name == tenant))
-        if row is None:
+        tenant_id = tenant_store.find_tenant(session, tenant)
+        if tenant_id is None:
             raise _fail(f"no tenant {tenant!r}")
-        result = calibration_lib.calibrate(decision_store.labelled_flags(session, row.id),
+        result = calibration_lib.calibrate(decision_store.labelled_flags(session, tenant_id),
                                            target_precision=target_precision)
         Console().print(f"{result.errors} confirmed errors, {result.false_alarms} dismissed "
                         f"false alarms (tenant {tenant})", highlight=False)
@@ -451,7 +448,7 @@ def calibrate(
                         f"{result.chosen.precision:.3f}, recall {result.chosen.recall:.3f}",
                         highlight=False)
         if apply:
-            tenant_store.set_settings(session, row.id, threshold=result.chosen.threshold)
+            tenant_store.set_settings(session, tenant_id, threshold=result.chosen.threshold)
             Console().print(f"set as {tenant}'s threshold", highlight=False)
 
 

@@ -1,19 +1,32 @@
-"""From signals to a verdict: the meaning risk of a pair, then each sentence's risk, severity
-and whether it is flagged.
+"""Every verdict rule in one place: the meaning risk of a pair, the risk a rule flag carries,
+severity, the threshold, dismissal, and the sentence's verdict from all of them.
 
-The meaning risk is a logistic model over four signals from `viqa.score.divergence`, fitted on
-seeds/devset.en-vi.jsonl (`python -m viqa.score.meaning_fit` refits them and prints the numbers). A
-deterministic flag carries its own risk by severity; a sentence's risk is the highest of all.
+Risk is probability-like: "how likely is this an error a reviewer would confirm". Severity is
+a separate field (how bad the error would be), never folded into the risk. The threshold
+governs only the meaning risk (a model score that needs a cut-off); a deterministic rule that
+fires always flags, with its own risk, so raising the threshold never silently drops a rule
+flag. A flag a reviewer dismissed before (same fingerprint) is kept in the report with status
+"dismissed" and counts for nothing: not for `flagged`, not for `risk`, not for `severity`.
+
+The meaning risk is a logistic model over signals from `viqa.score.divergence`; its weights live
+in data/meaning_weights.json, written by `python -m viqa.score.meaning_fit FILE --write`.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import math
-from dataclasses import dataclass
+from collections.abc import Collection, Sequence
+from dataclasses import asdict, dataclass, fields, replace
+from importlib import resources
+from pathlib import Path
 
 from viqa.domain import Flag, MeaningScores, Severity
 
 DEFAULT_THRESHOLD = 0.5
+MEANING_CHECK = "MEANING_DIVERGENCE"
+WEIGHTS_FILE = "meaning_weights.json"
 
 
 @dataclass(frozen=True)
@@ -37,18 +50,31 @@ class MeaningModel:
     def weights(self) -> tuple[float, ...]:
         return (self.cosine, self.substitution, self.lost, self.added, self.one_sided)
 
+    def to_json(self) -> dict[str, float]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, object]) -> MeaningModel:
+        return cls(**{f.name: float(data[f.name]) for f in fields(cls)})  # type: ignore[arg-type]
+
 
 def meaning_features(scores: MeaningScores) -> tuple[float, ...]:
     return (1 - scores.cosine, 1 - scores.substitution, scores.lost_weight, scores.added_weight,
             float(max(scores.one_sided_words - 2, 0)))
 
 
-MEANING_MODEL = MeaningModel(bias=-3.28, cosine=2.39, substitution=14.1, lost=3.52, added=6.55,
-                             one_sided=1.99)
+def weights_path() -> Path:
+    return Path(str(resources.files("viqa.data").joinpath(WEIGHTS_FILE)))
+
+
+@functools.cache
+def meaning_model() -> MeaningModel:
+    """The shipped weights (read once)."""
+    return MeaningModel.from_json(json.loads(weights_path().read_text(encoding="utf-8")))
 
 
 def meaning_risk(scores: MeaningScores) -> float:
-    return MEANING_MODEL.risk(scores)
+    return meaning_model().risk(scores)
 
 
 def meaning_severity(risk: float) -> Severity:
@@ -59,6 +85,16 @@ def meaning_severity(risk: float) -> Severity:
     return Severity.MINOR
 
 
+# The risk a deterministic rule flag carries until reviewers' decisions say otherwise: the
+# prior chance that what the rule found is an error, higher for the rules whose findings are
+# the worst when real. A rule flag flags whatever its risk.
+RULE_RISK = {Severity.CRITICAL: 0.95, Severity.MAJOR: 0.8, Severity.MINOR: 0.6}
+
+
+def rule_risk(severity: Severity) -> float:
+    return RULE_RISK[severity]
+
+
 @dataclass(frozen=True)
 class Verdict:
     risk: float
@@ -66,9 +102,26 @@ class Verdict:
     severity: Severity | None
 
 
-def decide(flags: list[Flag], *, threshold: float = DEFAULT_THRESHOLD,
-           baseline_risk: float = 0.0) -> Verdict:
-    """A sentence's risk is its worst signal; it is flagged at or above `threshold`."""
-    risk = max([baseline_risk, *(f.risk for f in flags)])
-    severity = max((f.severity for f in flags), key=lambda s: s.rank, default=None)
-    return Verdict(risk=risk, flagged=risk >= threshold, severity=severity)
+def judge_meaning(scores: MeaningScores, threshold: float) -> Verdict:
+    """The meaning signal alone: flagged at or above `threshold`."""
+    risk = meaning_risk(scores)
+    return Verdict(risk=risk, flagged=risk >= threshold, severity=meaning_severity(risk))
+
+
+def apply_dismissals(flags: Sequence[Flag], dismissed: Collection[str]) -> list[Flag]:
+    """Flags whose fingerprint a reviewer dismissed before come back with status dismissed."""
+    return [replace(f, status="dismissed") if f.fingerprint and f.fingerprint in dismissed
+            else f for f in flags]
+
+
+def decide(flags: Sequence[Flag], *, meaning: float | None = None) -> Verdict:
+    """A sentence's verdict from its flags (statuses applied) and its meaning risk.
+
+    Flagged: some flag is open. Risk: the highest open flag's risk, and the meaning risk unless
+    the meaning flag was dismissed. Severity: the worst open flag's, None with none open."""
+    live = [f for f in flags if f.status == "open"]
+    meaning_dismissed = any(f.code == MEANING_CHECK and f.status == "dismissed" for f in flags)
+    baseline = meaning if meaning is not None and not meaning_dismissed else 0.0
+    risk = max([baseline, *(f.risk for f in live)])
+    severity = max((f.severity for f in live), key=lambda s: s.rank, default=None)
+    return Verdict(risk=risk, flagged=bool(live), severity=severity)

@@ -43,7 +43,9 @@ class Category(StrEnum):
 Direction = Literal["en-vi", "vi-en", "vi"]
 """en-vi: English source, Vietnamese translation; vi-en: the reverse; vi: translation only."""
 
+Language = Literal["en", "vi"]
 Side = Literal["translation", "source"]
+FlagStatus = Literal["open", "dismissed"]
 
 
 @dataclass(frozen=True)
@@ -103,6 +105,20 @@ class Pair:
     """Translation-only: the back-translation translated back into Vietnamese."""
 
 
+def english_of(pair: Pair, direction: Direction) -> str | None:
+    """The English side of a pair: the source for en-vi, the translation for vi-en."""
+    if direction == "en-vi":
+        return pair.source
+    if direction == "vi-en":
+        return pair.translation
+    return None
+
+
+def vietnamese_of(pair: Pair, direction: Direction) -> str | None:
+    """The Vietnamese side of a pair (what the MT model back-translates)."""
+    return pair.source if direction == "vi-en" else pair.translation
+
+
 @dataclass(frozen=True)
 class Flag:
     """One issue found in a pair, LanguageTool-style: where, what, how bad, which rule."""
@@ -116,6 +132,11 @@ class Flag:
     side: Side = "translation"
     suggestions: tuple[str, ...] = ()
     risk: float = 0.0
+    fingerprint: str = ""
+    """Normalised source, translation and check id (`viqa.fingerprint`): what a dismissal
+    is remembered by."""
+    status: FlagStatus = "open"
+    """dismissed: a reviewer dismissed this flag before; it counts for nothing in the verdict."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -170,6 +191,8 @@ class SentenceResult:
     meaning: MeaningScores | None = None
     mt_confidence: float | None = None
     roundtrip: str | None = None
+    meaning_risk: float | None = None
+    """The meaning model's risk for this pair, flagged or not: what calibration learns from."""
 
     def to_json(self) -> dict[str, Any]:
         meaning = None
@@ -198,6 +221,8 @@ class SentenceResult:
             "meaning": meaning,
             "mt_confidence": self.mt_confidence,
             "roundtrip": self.roundtrip,
+            "meaning_risk": round(self.meaning_risk, 4) if self.meaning_risk is not None
+            else None,
         }
 
 

@@ -97,25 +97,19 @@ def evaluate(items: Sequence[LabelledSegment], results: Sequence[SentenceResult]
 
 def write_pr_plot(metrics: Metrics, path: str | Path, *, threshold: float) -> Path:
     """A precision-recall curve with the operating threshold marked, as a PNG."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from viqa.plots import png
 
     path = Path(path)
-    figure, axes = plt.subplots(figsize=(5, 4), dpi=120)
-    recalls = [r for _, _, r in metrics.pr_curve]
-    precisions = [p for _, p, _ in metrics.pr_curve]
-    axes.plot(recalls, precisions, marker=".", label="flags at each risk threshold")
-    axes.scatter([metrics.recall], [metrics.precision], color="red", zorder=3,
-                 label=f"threshold {threshold:.2f}")
-    axes.set_xlabel("recall (bad segments flagged)")
-    axes.set_ylabel("precision (flags that are bad)")
-    axes.set_xlim(0, 1.02)
-    axes.set_ylim(0, 1.02)
-    axes.set_title(f"viqa: {metrics.segments} segments, MCC {metrics.mcc:.2f}")
-    axes.legend(loc="lower left")
-    figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
+    with png(path, size=(5, 4)) as axes:
+        recalls = [r for _, _, r in metrics.pr_curve]
+        precisions = [p for _, p, _ in metrics.pr_curve]
+        axes.plot(recalls, precisions, marker=".", label="flags at each risk threshold")
+        axes.scatter([metrics.recall], [metrics.precision], color="red", zorder=3,
+                     label=f"threshold {threshold:.2f}")
+        axes.set_xlabel("recall (bad segments flagged)")
+        axes.set_ylabel("precision (flags that are bad)")
+        axes.set_xlim(0, 1.02)
+        axes.set_ylim(0, 1.02)
+        axes.set_title(f"viqa: {metrics.segments} segments, MCC {metrics.mcc:.2f}")
+        axes.legend(loc="lower left")
     return path

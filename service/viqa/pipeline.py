@@ -6,7 +6,7 @@ Reads top to bottom. Each stage is a function over plain dataclasses from `viqa.
     pairs   = back_translate(pairs, ...)                             # fill missing back-translations
     meaning = score_pairs(pairs, ...)                                # embeddings, diverging words
     flags   = run_checks(context) for each pair                     # deterministic + meaning
-    result  = decide(flags)                                          # risk, severity, flagged
+    result  = decide(flags)                                          # dismissals, risk, severity, flagged
 """
 
 from __future__ import annotations
@@ -16,18 +16,21 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
-from viqa import __version__
 from viqa.checks import REGISTRY, PairContext, run_checks
-from viqa.decide import DEFAULT_THRESHOLD, MEANING_MODEL, decide, meaning_risk
+from viqa.decide import DEFAULT_THRESHOLD, apply_dismissals, decide, meaning_model, meaning_risk
 from viqa.domain import (
     Direction,
+    Language,
     MeaningScores,
     Pair,
     Report,
     SegmentInput,
     SentenceResult,
     Span,
+    english_of,
+    vietnamese_of,
 )
+from viqa.fingerprint import fingerprint, sentence_key
 from viqa.glossary import Glossary
 from viqa.score.divergence import score_meaning
 from viqa.score.embed import Embedder
@@ -35,6 +38,7 @@ from viqa.score.roundtrip import compare_round_trip
 from viqa.text.align import align_sentences
 from viqa.text.segment import split_sentences
 from viqa.translate.base import Translator
+from viqa.version import scoring_version
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,8 @@ class CheckOptions:
     embedder: Embedder | None = None
     to_english: Translator | None = None
     to_vietnamese: Translator | None = None
+    dismissed: frozenset[str] = frozenset()
+    """Fingerprints of flags reviewers dismissed before (`viqa.fingerprint`)."""
 
 
 def direction_of(source_lang: str | None, target_lang: str) -> Direction:
@@ -86,6 +92,8 @@ def pairs_from_document(source: str | None, translation: str, direction: Directi
         return [Pair(id=str(i + 1), translation=s.text, translation_span=s.span,
                      paragraph=s.paragraph)
                 for i, s in enumerate(target_sentences)]
+    source_lang: Language
+    target_lang: Language
     source_lang, target_lang = ("en", "vi") if direction == "en-vi" else ("vi", "en")
     source_sentences = split_sentences(source)
     pairs = []
@@ -112,11 +120,6 @@ def pairs_from_document(source: str | None, translation: str, direction: Directi
 
 
 # --- stage 2: back-translation ------------------------------------------------------------
-
-def vietnamese_of(pair: Pair, direction: Direction) -> str | None:
-    """The Vietnamese side of a pair: what the MT model back-translates."""
-    return pair.source if direction == "vi-en" else pair.translation
-
 
 def _needing_back_translation(pairs: list[Pair], direction: Direction) -> list[Pair]:
     return [p for p in pairs
@@ -162,25 +165,17 @@ def back_translate(pairs: list[Pair], direction: Direction, options: CheckOption
 
 # --- stage 3: meaning ---------------------------------------------------------------------
 
-def english_side(pair: Pair, direction: Direction) -> str | None:
-    if direction == "en-vi":
-        return pair.source
-    if direction == "vi-en":
-        return pair.translation
-    return None
-
-
 def score_pairs(pairs: list[Pair], direction: Direction, embedder: Embedder | None
                 ) -> dict[str, MeaningScores]:
     """Meaning scores for every pair that has both an English side and a back-translation."""
     if embedder is None:
         return {}
     scorable = [p for p in pairs
-                if (english_side(p, direction) or "").strip() and (p.backtranslation or "").strip()
+                if (english_of(p, direction) or "").strip() and (p.backtranslation or "").strip()
                 and p.translation.strip()]
     if not scorable:
         return {}
-    scores = score_meaning([english_side(p, direction) or "" for p in scorable],
+    scores = score_meaning([english_of(p, direction) or "" for p in scorable],
                            [p.backtranslation or "" for p in scorable], embedder)
     return {p.id: s for p, s in zip(scorable, scores, strict=True)}
 
@@ -203,17 +198,21 @@ def judge_pairs(pairs: list[Pair], direction: Direction, meaning: dict[str, Mean
             glossary=options.glossary,
             meaning=meaning.get(pair.id),
             previous_translation=previous,
-            sentences_in_paragraph=paragraph_sizes.get(pair.paragraph, 1) if in_document else 1,
+            sentences_in_paragraph=paragraph_sizes.get(pair.paragraph, 1)
+            if in_document and pair.paragraph is not None else 1,
             in_document=in_document,
             threshold=options.threshold,
             mt_confidence=confidences.get(pair.id),
             roundtrip=compare_round_trip(pair.translation, pair.roundtrip)
             if pair.roundtrip else None,
         )
-        flags = run_checks(context)
+        key = sentence_key(pair.source, pair.translation)
+        flags = apply_dismissals(
+            [replace(f, fingerprint=fingerprint(pair.source, pair.translation, f.code, key=key))
+             for f in run_checks(context)], options.dismissed)
         scores = meaning.get(pair.id)
-        verdict = decide(flags, threshold=options.threshold,
-                         baseline_risk=meaning_risk(scores) if scores else 0.0)
+        risk_of_meaning = meaning_risk(scores) if scores else None
+        verdict = decide(flags, meaning=risk_of_meaning)
         results.append(SentenceResult(
             id=pair.id,
             source=pair.source,
@@ -230,6 +229,7 @@ def judge_pairs(pairs: list[Pair], direction: Direction, meaning: dict[str, Mean
             meaning=scores,
             mt_confidence=confidences.get(pair.id),
             roundtrip=pair.roundtrip,
+            meaning_risk=risk_of_meaning,
         ))
         if pair.translation.strip():
             previous = pair.translation
@@ -255,21 +255,33 @@ def _embedding_dtype(embedder: Embedder | None) -> str | None:
 def signature(options: CheckOptions, direction: Direction) -> dict[str, object]:
     """What produced a result, so a score can be explained and compared later."""
     return {
-        "viqa": __version__,
+        "viqa": scoring_version(),
         "direction": direction,
         "embedding_model": options.embedder.model_id if options.embedder else None,
         "embedding_dtype": _embedding_dtype(options.embedder),
         "mt_model": _model_signature(options.to_english),
         "mt_reverse_model": _model_signature(options.to_vietnamese),
         "threshold": options.threshold,
-        "meaning_model": vars(MEANING_MODEL),
+        "meaning_model": meaning_model().to_json(),
         "checks": sorted(REGISTRY),
         "glossary_entries": len(options.glossary.entries),
     }
 
 
-def _run(pairs: list[Pair], direction: Direction, options: CheckOptions, *, in_document: bool
-         ) -> Report:
+def candidate_fingerprints(pairs: Sequence[Pair]) -> set[str]:
+    """Every fingerprint a flag on these pairs could have: what a stored dismissal must match
+    to apply here (so a check loads only the decisions that can matter to this article)."""
+    found: set[str] = set()
+    for pair in pairs:
+        key = sentence_key(pair.source, pair.translation)
+        found.update(fingerprint(pair.source, pair.translation, code, key=key)
+                     for code in REGISTRY)
+    return found
+
+
+def check_pairs(pairs: list[Pair], direction: Direction, options: CheckOptions, *,
+                in_document: bool) -> Report:
+    """Stages 2-5 on pairs from stage 1."""
     started = time.perf_counter()
     pairs, confidences, warnings = back_translate(pairs, direction, options)
     translated = time.perf_counter()
@@ -287,8 +299,8 @@ def _run(pairs: list[Pair], direction: Direction, options: CheckOptions, *, in_d
 def check_segments(segments: Sequence[SegmentInput], *, direction: Direction = "en-vi",
                    options: CheckOptions | None = None) -> Report:
     """Check pre-segmented rows. Rows without a source are checked as translation only."""
-    return _run(pairs_from_segments(segments), direction, options or CheckOptions(),
-                in_document=False)
+    return check_pairs(pairs_from_segments(segments), direction, options or CheckOptions(),
+                       in_document=False)
 
 
 def check_document(translation: str, *, source: str | None = None, source_lang: str = "en",
@@ -296,4 +308,4 @@ def check_document(translation: str, *, source: str | None = None, source_lang: 
     """Check a whole article: segmented, aligned, and judged sentence by sentence."""
     direction = direction_of(source_lang if source is not None else None, target_lang)
     pairs = pairs_from_document(source, translation, direction)
-    return _run(pairs, direction, options or CheckOptions(), in_document=True)
+    return check_pairs(pairs, direction, options or CheckOptions(), in_document=True)

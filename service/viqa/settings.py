@@ -1,5 +1,6 @@
 """All configuration, from VIQA_* environment variables (or a .env file). Nothing else reads
-os.environ."""
+os.environ. There is no module-level instance: whoever starts a process (the CLI, the app, a
+worker) builds one `Settings` and passes it down."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from pathlib import Path
 from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from viqa.decide import DEFAULT_THRESHOLD
 
 
 class Settings(BaseSettings):
@@ -36,7 +39,11 @@ class Settings(BaseSettings):
     embedding_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
     """"auto": bfloat16 where the CPU multiplies it in hardware (AMX, AVX512-BF16), else float32."""
     meaning_enabled: bool = True
-    threshold: float = 0.5
+    threshold: float = DEFAULT_THRESHOLD
+    """The meaning risk at or above which a sentence is flagged, unless the tenant or the
+    request sets one."""
+    builtin_glossary: bool = True
+    """Check the shipped list of known MT calques beside any tenant glossary."""
 
     # --- the HTTP service ---
     database_url: str = "sqlite:///viqa.db"
@@ -78,5 +85,3 @@ class Settings(BaseSettings):
     allow_private_callbacks: bool = False
     """Allow callback URLs on loopback/private/link-local addresses (tests, on-premise CMS)."""
 
-
-settings = Settings()

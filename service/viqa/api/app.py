@@ -21,7 +21,7 @@ from viqa.api.metrics import Metrics
 from viqa.api.routes import admin, articles, check, health, jobs, review
 from viqa.api.schemas import ErrorResponse
 from viqa.cache.stores import open_stores
-from viqa.engine import Engine
+from viqa.checking import CheckingService
 from viqa.jobs.dispatch import make_dispatch, resend_unfinished
 from viqa.jobs.runner import JobRunner
 from viqa.settings import Settings
@@ -53,9 +53,9 @@ COMMON_ERRORS: dict[int | str, dict] = {
 }
 
 
-def create_app(settings: Settings | None = None, *, engine: Engine | None = None,
+def create_app(settings: Settings, *, service: CheckingService | None = None,
                run_jobs: bool = True) -> FastAPI:
-    settings = settings or Settings()
+    """The app for `settings`; `service` is built from them at start-up unless given."""
     db = Database(settings.database_url)
 
     def queue_depth() -> float:
@@ -67,27 +67,27 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     def model_stats() -> dict[str, dict[str, int]]:
         state = getattr(app.state, "viqa", None)
-        return state.engine.model_stats() if state is not None else {}
+        return state.service.model_stats() if state is not None else {}
 
     metrics = Metrics(queue_depth, model_stats)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         migrate(db.engine)
-        loaded = engine or Engine.load(settings, stores=open_stores(settings.cache_url, db),
-                                       batching=True)
-        state = AppState(settings=settings, db=db, engine=loaded,
+        loaded = service or CheckingService.load(
+            settings, stores=open_stores(settings.cache_url, db), batching=True)
+        state = AppState(settings=settings, db=db, service=loaded,
                          metrics=metrics, dispatch=make_dispatch(settings),
                          limiter=RateLimiter(settings.rate_limit_per_minute,
                                              settings.rate_limit_burst))
         if run_jobs:
-            state.runner = JobRunner(db, state.engine, settings,
+            state.runner = JobRunner(db, state.service, settings,
                                      on_job_done=metrics.observe_report)
             state.runner.start(jobs=state.dispatch.in_process)
             resend_unfinished(state.dispatch, db)
         app.state.viqa = state
         log.info("viqa %s ready on %s (models: %s; missing: %s)", __version__, db.dialect,
-                 state.engine.status.loaded, list(state.engine.status.missing))
+                 state.service.status.loaded, list(state.service.status.missing))
         yield
         if state.runner:
             state.runner.stop()

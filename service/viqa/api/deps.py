@@ -12,9 +12,10 @@ from sqlalchemy.orm import Session
 from viqa.api.errors import ApiError
 from viqa.api.limits import RateLimiter, retry_after
 from viqa.api.metrics import Metrics
-from viqa.engine import Engine
+from viqa.checking import CheckingService
 from viqa.jobs.dispatch import Dispatch
 from viqa.jobs.runner import JobRunner
+from viqa.review.actions import ReviewError
 from viqa.settings import Settings
 from viqa.store.db import Database
 from viqa.store.keys import Principal, Role, authenticate
@@ -24,7 +25,7 @@ from viqa.store.keys import Principal, Role, authenticate
 class AppState:
     settings: Settings
     db: Database
-    engine: Engine
+    service: CheckingService
     metrics: Metrics
     limiter: RateLimiter
     dispatch: Dispatch
@@ -83,3 +84,8 @@ PluginDep = Annotated[Principal, Depends(require("plugin"))]
 ReaderDep = Annotated[Principal, Depends(require("plugin", "reviewer"))]
 AdminDep = Annotated[Principal, Depends(require("admin"))]
 ReviewerDep = Annotated[Principal, Depends(require("reviewer"))]
+
+
+def from_review(exc: ReviewError) -> ApiError:
+    """A review action's refusal as the API's error."""
+    return ApiError(exc.status, exc.code, exc.message, field=exc.field)

@@ -4,10 +4,11 @@ time. One registry per app, so several apps (tests) do not collide."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram
 from prometheus_client.core import CounterMetricFamily
+
+from viqa.domain import Report
 
 
 class ModelCollector:
@@ -51,10 +52,10 @@ class Metrics:
         self.queue = Gauge("viqa_queue_depth", "Jobs queued or running", registry=self.registry)
         self.queue.set_function(queue_depth)
 
-    def observe_report(self, report: dict[str, Any]) -> None:
-        self.sentences.inc(len(report["sentences"]))
-        for sentence in report["sentences"]:
-            for flag in sentence["flags"]:
-                self.flags.labels(flag["severity"]).inc()
-        for stage, seconds in report.get("timings", {}).items():
+    def observe_report(self, report: Report) -> None:
+        self.sentences.inc(len(report.sentences))
+        for sentence in report.sentences:
+            for flag in sentence.flags:
+                self.flags.labels(str(flag.severity)).inc()
+        for stage, seconds in report.timings.items():
             self.model_seconds.labels(stage).observe(seconds)

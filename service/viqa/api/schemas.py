@@ -14,6 +14,10 @@ from pydantic import (
     model_validator,
 )
 
+from viqa import checking
+from viqa.domain import SegmentInput
+from viqa.inputs import MAX_SEGMENT_CHARS
+
 
 def _utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stored time is UTC, so say so."""
@@ -23,7 +27,7 @@ def _utc(value: datetime) -> datetime:
 UtcDatetime = Annotated[datetime, AfterValidator(_utc)]
 
 MAX_TEXT = 500_000
-MAX_SEGMENT = 20_000
+MAX_SEGMENT = MAX_SEGMENT_CHARS
 
 
 class SegmentIn(BaseModel):
@@ -66,18 +70,18 @@ class CheckRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_input(self) -> CheckRequest:
-        if (self.translation is None) == (self.segments is None):
-            raise ValueError("give either 'translation' (with optional 'source') or 'segments'")
-        if self.translation is not None and not self.translation.strip():
-            raise ValueError("'translation' must not be blank")
-        if self.segments is not None and self.source is not None:
-            raise ValueError("'source' goes inside each segment when 'segments' is used")
-        if self.source_lang == self.target_lang:
-            raise ValueError("'source_lang' and 'target_lang' must differ")
-        ids = [s.id for s in self.segments or []]
-        if len(ids) != len(set(ids)):
-            raise ValueError("segment ids must be unique")
+        self.to_request()  # the request's own rules (viqa.checking.CheckRequest) raise here
         return self
+
+    def to_request(self) -> checking.CheckRequest:
+        """The typed request the checking service takes."""
+        return checking.CheckRequest(
+            translation=self.translation, source=self.source,
+            segments=None if self.segments is None else tuple(
+                SegmentInput(id=s.id, translation=s.translation, source=s.source,
+                             backtranslation=s.backtranslation) for s in self.segments),
+            source_lang=self.source_lang, target_lang=self.target_lang, format=self.format,
+            threshold=self.threshold)
 
 
 class FlagPublic(BaseModel):
@@ -91,7 +95,8 @@ class FlagPublic(BaseModel):
     suggestions: list[str]
     risk: float
     fingerprint: str | None = None
-    status: str | None = None
+    status: Literal["open", "dismissed"] | None = None
+    """dismissed: a reviewer dismissed this flag before; it counts for nothing."""
 
 
 class SentencePublic(BaseModel):
@@ -110,6 +115,7 @@ class SentencePublic(BaseModel):
     meaning: dict[str, Any] | None
     mt_confidence: float | None
     roundtrip: str | None
+    meaning_risk: float | None = None
 
 
 class ReportPublic(BaseModel):

@@ -14,7 +14,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from viqa.domain import Category, Direction, Flag, MeaningScores, Pair, Severity, Span
+from viqa.decide import DEFAULT_THRESHOLD, rule_risk
+from viqa.domain import (
+    Category,
+    Direction,
+    Flag,
+    MeaningScores,
+    Pair,
+    Severity,
+    Span,
+    english_of,
+    vietnamese_of,
+)
 from viqa.glossary import Glossary
 from viqa.score.roundtrip import RoundTripScores
 
@@ -33,7 +44,7 @@ class PairContext:
     previous_translation: str | None = None
     sentences_in_paragraph: int = 1
     in_document: bool = False
-    threshold: float = 0.5
+    threshold: float = DEFAULT_THRESHOLD
     mt_confidence: float | None = None
     roundtrip: RoundTripScores | None = None
 
@@ -44,18 +55,12 @@ class PairContext:
     @property
     def english(self) -> str | None:
         """The English the translator wrote or read: source for en-vi, translation for vi-en."""
-        if self.direction == "en-vi":
-            return self.pair.source
-        if self.direction == "vi-en":
-            return self.pair.translation
-        return None
+        return english_of(self.pair, self.direction)
 
     @property
     def vietnamese(self) -> str | None:
         """The Vietnamese side: translation for en-vi and vi, source for vi-en."""
-        if self.direction == "vi-en":
-            return self.pair.source
-        return self.pair.translation
+        return vietnamese_of(self.pair, self.direction)
 
     @property
     def target_lang(self) -> Literal["en", "vi"]:
@@ -139,7 +144,7 @@ class Check:
                 length=finding.span.length,
                 side=finding.side,
                 suggestions=finding.suggestions,
-                risk=finding.risk if finding.risk is not None else SEVERITY_RISK[severity],
+                risk=finding.risk if finding.risk is not None else rule_risk(severity),
             ))
         return flags
 
@@ -147,10 +152,6 @@ class Check:
 # One check raises at most this many flags on one sentence: a hostile text that repeats a word
 # ten thousand times gets a readable report, not ten thousand flags.
 MAX_FINDINGS_PER_CHECK = 20
-
-# The risk a deterministic flag carries: every flag is worth a reviewer's look (risk above the
-# default threshold of 0.5); severity orders them.
-SEVERITY_RISK = {Severity.CRITICAL: 0.95, Severity.MAJOR: 0.8, Severity.MINOR: 0.6}
 
 REGISTRY: dict[str, Check] = {}
 

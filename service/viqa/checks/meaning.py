@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from viqa.checks.base import Finding, PairContext, check
-from viqa.decide import meaning_risk, meaning_severity
+from viqa.decide import judge_meaning
 from viqa.domain import Category, Severity
 
 
@@ -15,8 +15,8 @@ def meaning_divergence(context: PairContext) -> Iterator[Finding]:
     """The back-translation says something else than the English side, naming the words."""
     scores = context.meaning
     assert scores is not None
-    risk = meaning_risk(scores)
-    if risk < context.threshold:
+    verdict = judge_meaning(scores, context.threshold)
+    if not verdict.flagged:
         return
     lost, added = scores.divergence.lost, scores.divergence.added
     parts = []
@@ -32,5 +32,5 @@ def meaning_divergence(context: PairContext) -> Iterator[Finding]:
     else:
         category = Category.MISTRANSLATION
     yield Finding(f"Meaning differs from the back-translation: {detail}.",
-                  context.whole_translation(), severity=meaning_severity(risk),
-                  category=category, risk=risk)
+                  context.whole_translation(), severity=verdict.severity,
+                  category=category, risk=verdict.risk)

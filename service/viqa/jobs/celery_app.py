@@ -11,12 +11,17 @@ worker process, not per task.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from celery import Celery, signals
 
 from viqa.settings import Settings
+
+if TYPE_CHECKING:
+    from viqa.jobs.runner import JobRunner
 
 log = logging.getLogger("viqa.worker")
 JOB_QUEUE, HELP_QUEUE = "viqa.jobs", "viqa.help"
@@ -44,34 +49,42 @@ def make_celery(settings: Settings) -> Celery:
     return app
 
 
-settings = Settings()
-app = make_celery(settings)
+@functools.cache
+def worker_settings() -> Settings:
+    """A worker process's settings, read from the environment once."""
+    return Settings()
 
-_runner = None
+
+# Celery finds the tasks on a module-level app, so the broker is configured at import.
+app = make_celery(worker_settings())
+
+_runner: JobRunner | None = None
 _runner_lock = threading.Lock()
 
 
-def worker_runner():
-    """This process's JobRunner: the engine (models) loaded once, a webhook thread started."""
+def worker_runner() -> JobRunner:
+    """This process's JobRunner: the checking service (models) built once, a webhook thread
+    started."""
     global _runner
     with _runner_lock:
         if _runner is None:
             from viqa.cache.stores import open_stores
-            from viqa.engine import Engine
+            from viqa.checking import CheckingService
             from viqa.jobs.runner import JobRunner
             from viqa.store.db import Database
 
+            settings = worker_settings()
             db = Database(settings.database_url)  # the API (`viqa serve`) migrates it
-            engine = Engine.load(settings, stores=open_stores(settings.cache_url, db),
-                                 batching=True)
+            service = CheckingService.load(settings, stores=open_stores(settings.cache_url, db),
+                                           batching=True)
             if settings.spread_chunk_sentences > 0:
                 from viqa.jobs.spread import spread_translators
 
-                engine.options = spread_translators(engine.options, ask_for_help,
-                                                    settings.spread_chunk_sentences)
-            _runner = JobRunner(db, engine, settings)
+                service.options = spread_translators(service.options, ask_for_help,
+                                                     settings.spread_chunk_sentences)
+            _runner = JobRunner(db, service, settings)
             _runner.start(jobs=False)  # webhooks: delivered from the workers too
-            log.info("worker process ready (models: %s)", _runner.engine.status.loaded)
+            log.info("worker process ready (models: %s)", _runner.service.status.loaded)
         return _runner
 
 
@@ -104,7 +117,7 @@ def translate_sentences(direction: str, sentences: list[str]) -> None:
     from viqa.cache.models import CachedTranslator
     from viqa.jobs.spread import SpreadTranslator
 
-    options = worker_runner().engine.options
+    options = worker_runner().service.options
     translator = {"vi-en": options.to_english, "en-vi": options.to_vietnamese}.get(direction)
     if isinstance(translator, SpreadTranslator):
         translator = translator.inner  # never ask for help with help

@@ -12,35 +12,35 @@ import json
 import logging
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import httpx
 
 from viqa import batching
-from viqa.engine import Engine
+from viqa.checking import CheckingService, CheckRequest
+from viqa.domain import Report
 from viqa.jobs import callbacks, signing
-from viqa.review import memory
 from viqa.settings import Settings
-from viqa.store import decisions as decision_store
-from viqa.store import glossaries as glossary_store
 from viqa.store import jobs as job_store
 from viqa.store import webhooks as webhook_store
 from viqa.store.db import Database
 from viqa.store.models import as_utc, utcnow
+from viqa.store.policy import tenant_policy
 
 log = logging.getLogger("viqa.runner")
 
 
-def webhook_payload(job_id: str, external_id: str | None, report: dict[str, Any] | None,
+def webhook_payload(job_id: str, external_id: str | None, report: Report | None,
                     error: str | None) -> dict[str, Any]:
-    """What a CMS hears when a job ends: a summary and where to fetch the full result."""
+    """What a CMS hears when a job ends (done or failed): a summary and where to fetch the
+    full result. The one place a job's webhook body is made."""
     payload: dict[str, Any] = {"type": "job.completed" if error is None else "job.failed",
                                "job_id": job_id, "external_id": external_id,
                                "url": f"/v1/jobs/{job_id}"}
     if report is not None:
-        sentences = report["sentences"]
-        payload["sentences"] = len(sentences)
-        payload["flagged"] = sum(1 for s in sentences if s["flagged"])
+        payload["sentences"] = len(report.sentences)
+        payload["flagged"] = len(report.flagged)
     if error is not None:
         payload["error"] = error
     return payload
@@ -75,9 +75,9 @@ class LeaseKeeper:
 
 
 class JobRunner:
-    def __init__(self, db: Database, engine: Engine, settings: Settings, *,
-                 on_job_done=None) -> None:
-        self.db, self.engine, self.settings = db, engine, settings
+    def __init__(self, db: Database, service: CheckingService, settings: Settings, *,
+                 on_job_done: Callable[[Report], None] | None = None) -> None:
+        self.db, self.service, self.settings = db, service, settings
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._on_job_done = on_job_done
@@ -85,7 +85,7 @@ class JobRunner:
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self, *, jobs: bool = True) -> None:
-        """Start the job threads (unless another engine runs the jobs, like Celery workers) and
+        """Start the job threads (unless something else runs the jobs, like Celery workers) and
         the webhook thread."""
         for i in range(self.settings.runner_threads if jobs else 0):
             self._spawn(self._job_loop, f"viqa-jobs-{i}")
@@ -146,8 +146,9 @@ class JobRunner:
         return None
 
     def process(self, claim: job_store.Claim) -> None:
-        """Check a claimed job, keeping its lease alive meanwhile; store the result and enqueue
-        the webhook only if the lease is still ours."""
+        """Check a claimed job with its tenant's policy (read now, as a sync check reads it),
+        keeping the lease alive meanwhile; store the result and enqueue the webhook only if
+        the lease is still ours."""
         log.info("job %s claimed (attempt %d)", claim.job_id, claim.attempts)
         lease = self.settings.job_lease_s
 
@@ -157,26 +158,26 @@ class JobRunner:
 
         with self.db.sessions() as session:
             job = job_store.get_job_any(session, claim.job_id)
-            glossary = glossary_store.get_glossary(session, job.tenant_id) if job else None
+            tenant_id, external_id = (job.tenant_id, job.external_id) if job else (None, None)
         try:
+            if tenant_id is None:
+                raise LookupError(f"job {claim.job_id} is gone")
             with LeaseKeeper(self.db, claim, lease), batching.patient():
-                report = self.engine.check(claim.request, progress=progress, glossary=glossary)
+                report = self.service.check(CheckRequest.from_json(claim.request),
+                                            tenant_policy(self.db, tenant_id), progress)
         except Exception as exc:
             log.exception("job %s failed", claim.job_id)
+            error = f"{type(exc).__name__}: {exc}"
             with self.db.sessions() as session:
-                job_store.release(session, claim, error=f"{type(exc).__name__}: {exc}",
-                                  max_attempts=self.settings.job_max_attempts)
+                job_store.release(session, claim, error=error,
+                                  max_attempts=self.settings.job_max_attempts,
+                                  failure_payload=webhook_payload(claim.job_id, external_id,
+                                                                  None, error))
             return
         with self.db.sessions() as session:
-            job = job_store.get_job_any(session, claim.job_id)
-            if job is not None:
-                memory.annotate(report, decision_store.dismissed_fingerprints(session,
-                                                                             job.tenant_id),
-                                report["signature"]["threshold"])
-            payload = webhook_payload(claim.job_id, job.external_id if job else None, report,
-                                      None)
-            stored = job_store.finish(session, claim, result=report, error=None,
-                                      webhook_payload=payload)
+            stored = job_store.finish(session, claim, result=report.to_json(), error=None,
+                                      webhook_payload=webhook_payload(claim.job_id, external_id,
+                                                                      report, None))
         if stored and self._on_job_done:
             self._on_job_done(report)
         log.info("job %s %s", claim.job_id, "done" if stored else "lost its lease")

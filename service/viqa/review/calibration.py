@@ -1,5 +1,7 @@
-"""Learned thresholds: from reviewers' confirmed and dismissed flags, precision and recall at
-each risk threshold, and the lowest threshold that meets a target precision."""
+"""Learned thresholds: from reviewers' confirmed and dismissed flags (and the errors they
+recorded on sentences nothing flagged), precision and recall at each risk threshold, and the
+threshold that keeps the most errors while meeting a target precision. Errors recorded below
+the current threshold are what let it move down as well as up."""
 
 from __future__ import annotations
 
@@ -50,26 +52,20 @@ def table(calibration: Calibration) -> str:
 
 
 def plot(calibration: Calibration, path: str | Path) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    from viqa.plots import png
 
     path = Path(path)
-    figure, axes = plt.subplots(figsize=(5, 3.5), dpi=120)
-    thresholds = [p.threshold for p in calibration.points]
-    axes.plot(thresholds, [p.precision for p in calibration.points], label="precision")
-    axes.plot(thresholds, [p.recall for p in calibration.points], label="recall")
-    axes.axhline(calibration.target_precision, linestyle=":", color="grey",
-                 label=f"target precision {calibration.target_precision:.2f}")
-    if calibration.chosen:
-        axes.axvline(calibration.chosen.threshold, color="red", linestyle="--",
-                     label=f"chosen {calibration.chosen.threshold:.2f}")
-    axes.set_xlabel("risk threshold")
-    axes.set_ylim(0, 1.05)
-    axes.set_title(f"{calibration.errors} errors, {calibration.false_alarms} false alarms")
-    axes.legend(loc="lower left", fontsize=7)
-    figure.tight_layout()
-    figure.savefig(path)
-    plt.close(figure)
+    with png(path, size=(5, 3.5)) as axes:
+        thresholds = [p.threshold for p in calibration.points]
+        axes.plot(thresholds, [p.precision for p in calibration.points], label="precision")
+        axes.plot(thresholds, [p.recall for p in calibration.points], label="recall")
+        axes.axhline(calibration.target_precision, linestyle=":", color="grey",
+                     label=f"target precision {calibration.target_precision:.2f}")
+        if calibration.chosen:
+            axes.axvline(calibration.chosen.threshold, color="red", linestyle="--",
+                         label=f"chosen {calibration.chosen.threshold:.2f}")
+        axes.set_xlabel("risk threshold")
+        axes.set_ylim(0, 1.05)
+        axes.set_title(f"{calibration.errors} errors, {calibration.false_alarms} false alarms")
+        axes.legend(loc="lower left", fontsize=7)
     return path

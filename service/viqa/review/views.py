@@ -6,11 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from viqa.review.fingerprint import fingerprint, sentence_key
+from viqa.fingerprint import fingerprint, sentence_key
 from viqa.store import decisions as decision_store
+from viqa.store.jobs import latest_done_jobs
 from viqa.store.models import Job
 
 STATUSES = ("open", "confirmed", "dismissed", "corrected")
@@ -42,33 +42,16 @@ class SentenceView:
     flags: list[FlagView] = field(default_factory=list)
 
 
-def latest_done_jobs(session: Session, tenant_id: int, external_id: str | None = None
-                     ) -> list[Job]:
-    """The newest finished job of each article (or of the one article), newest first."""
-    query = select(Job).where(Job.tenant_id == tenant_id, Job.status == "done")
-    if external_id is not None:
-        query = query.where(Job.external_id == external_id)
-    seen: set[str] = set()
-    latest = []
-    for job in session.scalars(query.order_by(Job.finished_at.desc())):
-        key = job.external_id or job.id
-        if key not in seen:
-            seen.add(key)
-            latest.append(job)
-    return latest
-
-
 def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceView]:
     decisions = decision_store.for_jobs(session, tenant_id, [job.id])
-    dismissed = decision_store.dismissed_fingerprints(session, tenant_id)
+    sentences = [(sentence, _with_fingerprints(sentence))
+                 for sentence in (job.result or {}).get("sentences", [])]
+    dismissed = decision_store.dismissed_among(
+        session, tenant_id, {f["fingerprint"] for _, flags in sentences for f in flags})
     views = []
-    for sentence in (job.result or {}).get("sentences", []):
+    for sentence, flags in sentences:
         view = SentenceView(sentence)
-        key = sentence_key(sentence["source"], sentence["translation"])
-        for flag in _one_per_check(sentence["flags"]):
-            flag.setdefault("fingerprint", fingerprint(sentence["source"],
-                                                       sentence["translation"], flag["code"],
-                                                       key=key))
+        for flag in flags:
             history = decisions.get((job.id, sentence["id"], flag["code"]))
             corrected = next((d.correction for d in reversed(history or [])
                               if d.action == "correct"), None)
@@ -81,6 +64,18 @@ def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceV
                 source=sentence["source"], correction=corrected, created_at=job.finished_at))
         views.append(view)
     return views
+
+
+def _with_fingerprints(sentence: dict[str, Any]) -> list[dict[str, Any]]:
+    """One flag per check, each with its fingerprint (results stored before flags carried
+    one get it computed)."""
+    key = sentence_key(sentence["source"], sentence["translation"])
+    flags = _one_per_check(sentence["flags"])
+    for flag in flags:
+        if not flag.get("fingerprint"):
+            flag["fingerprint"] = fingerprint(sentence["source"], sentence["translation"],
+                                              flag["code"], key=key)
+    return flags
 
 
 def _one_per_check(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:

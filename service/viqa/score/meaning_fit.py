@@ -1,18 +1,22 @@
-"""Fit the meaning model's weights on labelled segments: `python -m viqa.score.meaning_fit FILE`.
+"""Fit the meaning model's weights on labelled segments:
+`python -m viqa.score.meaning_fit FILE [--write]`.
 
-Fits a logistic regression (standardised features, light L2) of "bad" on the four meaning
-signals, using ok segments and bad segments whose error is one only meaning can catch
-(mistranslation, omission, addition). Prints the weights to paste into `viqa.decide`.
+Fits a logistic regression (standardised features, light L2) of "bad" on the meaning signals,
+using ok segments and bad segments whose error is one only meaning can catch (mistranslation,
+omission, addition). Prints the weights; `--write` stores them in viqa/data/meaning_weights.json,
+the one file `viqa.decide` reads them from (and the report signature's hash covers).
 """
 
 from __future__ import annotations
 
-import sys
+import argparse
+import json
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
-from viqa.decide import MeaningModel, meaning_features
+from viqa.decide import MeaningModel, meaning_features, weights_path
 from viqa.domain import MeaningScores
 
 MEANING_ERRORS = frozenset({"mistranslation", "omission", "addition"})
@@ -36,7 +40,16 @@ def fit_meaning_model(scores: Sequence[MeaningScores], bad: Sequence[bool], *,
                         one_sided=w5)
 
 
-def main(path: str) -> None:
+def write_weights(model: MeaningModel, fitted_on: str, path: Path | None = None) -> Path:
+    """Store the weights where `viqa.decide` reads them."""
+    path = path or weights_path()
+    data = {**model.to_json(), "fitted_on": fitted_on,
+            "command": f"python -m viqa.score.meaning_fit {fitted_on} --write"}
+    path.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    return path
+
+
+def main(path: str, *, write: bool = False) -> None:
     from viqa.inputs import read_labelled
     from viqa.pipeline import pairs_from_segments, score_pairs
     from viqa.score.embed import SentenceTransformerEmbedder
@@ -48,7 +61,13 @@ def main(path: str) -> None:
             if p.id in meaning]
     model = fit_meaning_model([s for s, _ in kept], [b for _, b in kept])
     print(f"{len(kept)} segments; fitted {model}")
+    if write:
+        print(f"written to {write_weights(model, path)}")
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "seeds/devset.en-vi.jsonl")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default="seeds/devset.en-vi.jsonl")
+    parser.add_argument("--write", action="store_true", help="store the fitted weights")
+    arguments = parser.parse_args()
+    main(arguments.path, write=arguments.write)

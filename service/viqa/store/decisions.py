@@ -8,32 +8,43 @@ from typing import Any, Literal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from viqa.review.fingerprint import fingerprint
+from viqa.decide import MEANING_CHECK
+from viqa.fingerprint import fingerprint
 from viqa.store.keys import Principal
 from viqa.store.models import Decision, Job
 
 Action = Literal["confirm", "dismiss", "correct", "comment"]
 STATUS_OF: dict[str, str] = {"confirm": "confirmed", "dismiss": "dismissed",
                              "correct": "corrected"}
+ERROR_ACTIONS = ("confirm", "correct")
+IN_QUERY = 500
+"""Fingerprints asked about per query."""
 
 
 class FlagNotFound(LookupError):
     """No such job, sentence or flag for this tenant."""
 
 
-def find_flag(job: Job, sentence_id: str, code: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def find_flag(job: Job, sentence_id: str, code: str, *, action: Action = "comment"
+              ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The stored sentence and flag. Confirming or correcting MEANING_DIVERGENCE on a sentence
+    the meaning model scored but did not flag records a missed error at its meaning risk, so
+    calibration can learn a lower threshold."""
     for sentence in (job.result or {}).get("sentences", []):
         if sentence["id"] == sentence_id:
             for flag in sentence["flags"]:
                 if flag["code"] == code:
                     return sentence, flag
+            missed = sentence.get("meaning_risk")
+            if code == MEANING_CHECK and action in ERROR_ACTIONS and missed is not None:
+                return sentence, {"code": code, "risk": missed, "severity": None}
     raise FlagNotFound(f"no flag {code} on sentence {sentence_id} of job {job.id}")
 
 
 def record(session: Session, principal: Principal, job: Job, sentence_id: str, code: str, *,
            action: Action, reason: str | None = None, correction: str | None = None,
            comment: str | None = None) -> Decision:
-    sentence, flag = find_flag(job, sentence_id, code)
+    sentence, flag = find_flag(job, sentence_id, code, action=action)
     decision = Decision(
         tenant_id=principal.tenant_id, job_id=job.id, external_id=job.external_id,
         sentence_id=sentence_id, code=code,
@@ -58,14 +69,20 @@ def for_jobs(session: Session, tenant_id: int, job_ids: Iterable[str]
     return found
 
 
-def dismissed_fingerprints(session: Session, tenant_id: int) -> set[str]:
-    """Fingerprints whose latest status-setting decision is a dismissal."""
-    latest: dict[str, str] = {}
-    for row in session.scalars(select(Decision).where(Decision.tenant_id == tenant_id,
-                                                      Decision.action != "comment")
-                               .order_by(Decision.created_at, Decision.id)):
-        latest[row.fingerprint] = row.action
-    return {fp for fp, action in latest.items() if action == "dismiss"}
+def dismissed_among(session: Session, tenant_id: int, fingerprints: Iterable[str]) -> set[str]:
+    """Which of `fingerprints` have a dismissal as their latest status-setting decision. Only
+    these fingerprints are read (by index), never the tenant's whole history."""
+    wanted = sorted(set(fingerprints))
+    latest: dict[str, tuple[Any, int, str]] = {}
+    for start in range(0, len(wanted), IN_QUERY):
+        rows = session.execute(
+            select(Decision.fingerprint, Decision.created_at, Decision.id, Decision.action)
+            .where(Decision.tenant_id == tenant_id, Decision.action != "comment",
+                   Decision.fingerprint.in_(wanted[start: start + IN_QUERY])))
+        for fp, created_at, row_id, action in rows:
+            if fp not in latest or (created_at, row_id) > latest[fp][:2]:
+                latest[fp] = (created_at, row_id, action)
+    return {fp for fp, (_, _, action) in latest.items() if action == "dismiss"}
 
 
 def status(decisions: list[Decision] | None, flag: dict[str, Any], dismissed: set[str]) -> str:
@@ -78,13 +95,14 @@ def status(decisions: list[Decision] | None, flag: dict[str, Any], dismissed: se
 
 
 def labelled_flags(session: Session, tenant_id: int) -> list[tuple[float, bool]]:
-    """(risk, was an error) for each flag a reviewer confirmed, corrected or dismissed."""
+    """(risk, was an error) for each flag a reviewer confirmed, corrected or dismissed, and
+    for each missed error recorded on an unflagged sentence (at its meaning risk)."""
     latest: dict[tuple[str, str, str], Decision] = {}
     for row in session.scalars(select(Decision).where(Decision.tenant_id == tenant_id,
                                                       Decision.action != "comment")
                                .order_by(Decision.created_at, Decision.id)):
         latest[(row.job_id, row.sentence_id, row.code)] = row
-    return [(d.risk, d.action in ("confirm", "correct")) for d in latest.values()]
+    return [(d.risk, d.action in ERROR_ACTIONS) for d in latest.values()]
 
 
 def corrections(session: Session, tenant_id: int) -> list[Decision]:

@@ -131,15 +131,16 @@ def finish(session: Session, claim: Claim, *, result: dict[str, Any] | None,
     return bool(finished)
 
 
-def release(session: Session, claim: Claim, *, error: str, max_attempts: int) -> None:
-    """A processing error: back to the queue, or failed after `max_attempts`."""
+def release(session: Session, claim: Claim, *, error: str, max_attempts: int,
+            failure_payload: dict[str, Any] | None = None) -> None:
+    """A processing error: back to the queue, or failed after `max_attempts` (the webhook then
+    sends `failure_payload`)."""
     job = session.get(Job, claim.job_id)
     if job is None or job.lease_token != claim.token:
         return
     if job.attempts >= max_attempts:
         session.rollback()
-        finish(session, claim, result=None, error=error,
-               webhook_payload={"type": "job.failed", "job_id": job.id, "error": error})
+        finish(session, claim, result=None, error=error, webhook_payload=failure_payload)
         return
     job.status, job.lease_token, job.lease_until, job.error = "queued", None, None, error
     session.commit()
@@ -171,3 +172,19 @@ def queued_count(session: Session) -> int:
 def get_job_any(session: Session, job_id: str) -> Job | None:
     """A job by id, whatever its tenant: for the runner, never for a request."""
     return session.get(Job, job_id)
+
+
+def latest_done_jobs(session: Session, tenant_id: int, external_id: str | None = None
+                     ) -> list[Job]:
+    """The newest finished job of each article (or of the one article), newest first."""
+    query = select(Job).where(Job.tenant_id == tenant_id, Job.status == "done")
+    if external_id is not None:
+        query = query.where(Job.external_id == external_id)
+    seen: set[str] = set()
+    latest = []
+    for job in session.scalars(query.order_by(Job.finished_at.desc())):
+        key = job.external_id or job.id
+        if key not in seen:
+            seen.add(key)
+            latest.append(job)
+    return latest

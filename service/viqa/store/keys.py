@@ -72,7 +72,14 @@ def authenticate(session: Session, token: str) -> Principal | None:
     if row is None or not matches or row[0].revoked_at is not None:
         return None
     key, tenant = row
-    return Principal(key_id=key.id, tenant_id=tenant.id, tenant=tenant.name, role=key.role)
+    return Principal(key_id=key.id, tenant_id=tenant.id, tenant=tenant.name,
+                     role=key.role)  # type: ignore[arg-type]
+
+
+def is_live(session: Session, key_id: int) -> bool:
+    """The key exists and is not revoked (a signed-in page session stays valid only then)."""
+    key = session.get(ApiKey, key_id)
+    return key is not None and key.revoked_at is None
 
 
 def webhook_secret(session: Session, tenant_id: int) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from viqa.store.models import Tenant
@@ -25,3 +26,8 @@ def set_settings(session: Session, tenant_id: int, *, threshold: float | None) -
     assert tenant is not None
     tenant.threshold = threshold
     return TenantSettings(threshold=threshold)
+
+
+def find_tenant(session: Session, name: str) -> int | None:
+    """A tenant's id by name, or None."""
+    return session.scalar(select(Tenant.id).where(Tenant.name == name))

@@ -12,8 +12,9 @@ import shutil
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from viqa.settings import settings
+from viqa.settings import Settings
 from viqa.translate.base import Translator
 from viqa.translate.manifest import ModelManifest, read_manifest, write_manifest
 
@@ -44,7 +45,7 @@ class Registry:
 
     @classmethod
     def load(cls, models_dir: Path | None = None) -> Registry:
-        path = (models_dir or settings.models_dir) / "registry.toml"
+        path = (models_dir or Settings().models_dir) / "registry.toml"
         if not path.exists():
             return cls()
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -64,7 +65,7 @@ class Registry:
 
 
 def installed_folder(name: str, models_dir: Path | None = None) -> Path | None:
-    folder = (models_dir or settings.models_dir) / name
+    folder = (models_dir or Settings().models_dir) / name
     return folder if (folder / "model.bin").exists() else None
 
 
@@ -81,7 +82,8 @@ def licence_warning(entry: RegistryEntry) -> str | None:
     return None
 
 
-def _download(hub_id: str, target: Path, *, revision: str | None) -> tuple[Path, str | None]:
+def _download(hub_id: str, target: Path, *, revision: str | None, timeout_s: float
+              ) -> tuple[Path, str | None]:
     """Snapshot of a hub repository (resumable, with progress bars); its folder and commit."""
     try:
         from huggingface_hub import model_info, snapshot_download
@@ -89,7 +91,7 @@ def _download(hub_id: str, target: Path, *, revision: str | None) -> tuple[Path,
         raise ModelUnavailable("downloading needs huggingface-hub: pip install huggingface-hub") \
             from exc
     try:
-        info = model_info(hub_id, revision=revision, timeout=settings.hub_timeout_s)
+        info = model_info(hub_id, revision=revision, timeout=timeout_s)
     except Exception as exc:  # network errors, 404, auth: all mean "cannot pull from here"
         raise ModelUnavailable(
             f"cannot reach the model hub for {hub_id} ({type(exc).__name__}: {exc}). On a "
@@ -119,8 +121,10 @@ def convert(source: Path, output: Path, *, model_id: str, revision: str | None,
 
 
 def pull(name: str, *, models_dir: Path | None = None, revision: str | None = None,
-         quantization: str = "int8", directions: tuple[str, ...] = ()) -> Path:
+         quantization: str = "int8", directions: tuple[str, ...] = (),
+         settings: Settings | None = None) -> Path:
     """Download (or take a local transformers folder) and convert into models/NAME."""
+    settings = settings or Settings()
     models_dir = models_dir or settings.models_dir
     registry = Registry.load(models_dir)
     local = Path(name).expanduser()
@@ -135,7 +139,7 @@ def pull(name: str, *, models_dir: Path | None = None, revision: str | None = No
         entry_name = entry.name if entry else name.replace("/", "--")
         directions = directions or (entry.directions if entry else ())
         source, commit = _download(hub_id, models_dir / ".downloads" / entry_name,
-                                   revision=revision)
+                                   revision=revision, timeout_s=settings.hub_timeout_s)
         model_id = hub_id
     output = models_dir / entry_name
     convert(source, output, model_id=model_id, revision=commit, directions=directions,
@@ -143,7 +147,7 @@ def pull(name: str, *, models_dir: Path | None = None, revision: str | None = No
     return output
 
 
-def _ct2_options() -> dict[str, object]:
+def _ct2_options(settings: Settings) -> dict[str, Any]:
     return {"device": settings.device, "inter_threads": settings.mt_inter_threads,
             "max_decoding_length": settings.mt_max_length,
             "min_decoding_length": settings.mt_min_length}
@@ -151,7 +155,8 @@ def _ct2_options() -> dict[str, object]:
 
 def load_translator(name: str | None, *, direction: str, models_dir: Path | None = None,
                     backend: str | None = None, beam_size: int | None = None,
-                    auto_pull: bool | None = None) -> Translator:
+                    auto_pull: bool | None = None, settings: Settings | None = None
+                    ) -> Translator:
     """A translator for `direction` ("vi-en" or "en-vi") from a name, folder or hub id.
 
     Without a name the registry's default for the direction is used, pulled on first use when
@@ -160,6 +165,7 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
     from viqa.translate.ctranslate2_backend import CTranslate2Translator
     from viqa.translate.transformers_backend import TransformersTranslator
 
+    settings = settings or Settings()  # explicit in the service; from the environment otherwise
     models_dir = models_dir or settings.models_dir
     backend = backend or settings.mt_backend
     beam = beam_size if beam_size is not None else settings.beam_size
@@ -178,7 +184,7 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
                                               device=settings.device)
             raise ModelUnavailable(f"{local} is neither a CTranslate2 nor a transformers model")
         return CTranslate2Translator(local, source_lang=source_lang, target_lang=target_lang,
-                                     beam_size=beam, **_ct2_options())
+                                     beam_size=beam, **_ct2_options(settings))
     if backend == "transformers":
         entry = registry.entries.get(name)
         return TransformersTranslator(entry.hub_id if entry else name, source_lang=source_lang,
@@ -191,8 +197,8 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
             raise ModelUnavailable(
                 f"MT model {name} is not installed; run `viqa models pull {name}` on a machine "
                 "with internet, or pass --model with a local folder")
-        folder = pull(name, models_dir=models_dir, directions=(direction,))
+        folder = pull(name, models_dir=models_dir, directions=(direction,), settings=settings)
     manifest = read_manifest(folder)
     return CTranslate2Translator(folder, source_lang=source_lang, target_lang=target_lang,
                                  model_id=manifest.model_id if manifest else name,
-                                 beam_size=beam, **_ct2_options())
+                                 beam_size=beam, **_ct2_options(settings))

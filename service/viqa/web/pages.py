@@ -1,10 +1,12 @@
 """Review pages, signed in with a reviewer (or admin) key: a session cookie and a CSRF token
-on every form. Every action here is also an API route (viqa.api.routes.review)."""
+on every form. Every action here is also an API route (viqa.api.routes.review); both call
+`viqa.review.actions`."""
 
 from __future__ import annotations
 
 import hmac
 import secrets
+from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -13,17 +15,16 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
-from viqa.api.deps import SessionDep
+from viqa.api.deps import SessionDep, from_review
 from viqa.api.errors import ApiError
-from viqa.api.routes.review import DecisionCreate, decide_flag
 from viqa.glossary import GlossaryError
+from viqa.review import actions
 from viqa.review import calibration as calibration_lib
-from viqa.review.views import STATUSES, latest_done_jobs, queue, sentence_views
+from viqa.review.views import STATUSES, queue
 from viqa.store import decisions as decision_store
 from viqa.store import glossaries as glossary_store
 from viqa.store import tenants as tenant_store
-from viqa.store.keys import Principal, authenticate
-from viqa.store.models import ApiKey
+from viqa.store.keys import Principal, authenticate, is_live
 from viqa.web.highlight import pieces, word_spans
 
 HERE = Path(__file__).resolve().parent
@@ -39,8 +40,7 @@ def current_reviewer(request: Request, session: SessionDep) -> Principal:
     data = request.session.get("principal")
     if not data:
         raise NeedsLogin
-    key = session.get(ApiKey, data["key_id"])
-    if key is None or key.revoked_at is not None:
+    if not is_live(session, data["key_id"]):
         request.session.clear()
         raise NeedsLogin
     return Principal(**data)
@@ -125,11 +125,11 @@ def _sentence_rows(views) -> list[dict[str, Any]]:
 @router.get("/articles/{external_id}", response_class=HTMLResponse)
 def article_page(request: Request, external_id: str, session: SessionDep,
                  principal: ReviewerPage) -> HTMLResponse:
-    jobs = latest_done_jobs(session, principal.tenant_id, external_id)
-    if not jobs:
-        raise ApiError(404, "not_found", f"no checked article {external_id}")
-    rows = _sentence_rows(sentence_views(session, principal.tenant_id, jobs[0]))
-    return render(request, "article.html", principal, job=jobs[0], rows=rows,
+    try:
+        job, views = actions.article_views(session, principal.tenant_id, external_id)
+    except actions.ReviewError as exc:
+        raise from_review(exc) from exc
+    return render(request, "article.html", principal, job=job, rows=_sentence_rows(views),
                   external_id=external_id)
 
 
@@ -137,14 +137,13 @@ def article_page(request: Request, external_id: str, session: SessionDep,
 def article_export(external_id: str, kind: str, session: SessionDep,
                    principal: ReviewerPage) -> Response:
     """The same exports as the API (CSV, XLIFF 2.1, scorecard), for a signed-in reviewer."""
-    from viqa.api.routes import review as review_api
-
-    handlers = {"review.csv": review_api.review_csv, "review.xliff": review_api.review_xliff,
-                "scorecard": review_api.review_scorecard}
-    if kind not in handlers:
-        raise ApiError(404, "not_found", f"no export {kind}")
-    result = handlers[kind](external_id, session, principal)
-    return result if isinstance(result, Response) else JSONResponse(result)
+    try:
+        made = actions.export_article(session, principal.tenant_id, external_id, kind)
+    except actions.ReviewError as exc:
+        raise from_review(exc) from exc
+    if isinstance(made.body, dict):
+        return JSONResponse(made.body)
+    return Response(made.body, media_type=made.media_type)
 
 
 @router.post("/decision")
@@ -160,14 +159,13 @@ def decision(request: Request, session: SessionDep, principal: ReviewerPage,
              next: Annotated[str, Form(max_length=500)] = "/review") -> Response:
     check_csrf(request, csrf or request.headers.get("x-csrf-token"))
     try:
-        body = DecisionCreate(action=action, reason=reason or None,
-                              correction=correction or None, comment=comment or None)
-    except ValueError as exc:
-        raise ApiError(422, "invalid_request", "action: must be confirm, dismiss, correct or "
-                       "comment", field="action") from exc
-    made = decide_flag(session, principal, job_id, sentence_id, code, body)
+        made = actions.decide_flag(session, principal, job_id, sentence_id, code, action=action,
+                                   reason=reason or None, correction=correction or None,
+                                   comment=comment or None)
+    except actions.ReviewError as exc:
+        raise from_review(exc) from exc
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse(made.model_dump())
+        return JSONResponse(asdict(made))
     target = next if next.startswith("/review") else "/review"
     return RedirectResponse(target, status_code=303)
 

@@ -26,7 +26,7 @@ async def readyz(state: StateDep) -> JSONResponse:
         database = "ok"
     except Exception as exc:
         database = f"unreachable: {type(exc).__name__}"
-    status = state.engine.status
+    status = state.service.status
     body = {"status": "ready" if database == "ok" else "unavailable",
             "database": database, "models": status.loaded, "missing_models": status.missing,
             "degraded": bool(status.missing)}

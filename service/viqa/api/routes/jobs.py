@@ -10,8 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from viqa.api.deps import PluginDep, ReaderDep, SessionDep, StateDep
 from viqa.api.errors import ApiError
 from viqa.api.limits import retry_after
-from viqa.api.routes.check import with_tenant_threshold
-from viqa.api.schemas import ErrorResponse, JobCreate, JobPublic, WebhookPublic
+from viqa.api.schemas import ErrorResponse, JobCreate, JobPublic, ReportPublic, WebhookPublic
 from viqa.jobs.callbacks import UnsafeCallback, check_callback_url
 from viqa.store import jobs as job_store
 from viqa.store import webhooks as webhook_store
@@ -24,14 +23,17 @@ def job_public(job: Job, *, with_result: bool = True, session=None) -> JobPublic
     webhook = None
     if session is not None and job.callback_url:
         for delivery in webhook_store.deliveries_for_job(session, job.id):
-            webhook = WebhookPublic(state=delivery.state, attempts=delivery.attempts,
+            webhook = WebhookPublic(state=delivery.state,  # type: ignore[arg-type]
+                                    attempts=delivery.attempts,
                                     last_status=delivery.last_status,
                                     last_error=delivery.last_error)
-    return JobPublic(id=job.id, url=f"/v1/jobs/{job.id}", status=job.status,
+    return JobPublic(id=job.id, url=f"/v1/jobs/{job.id}",
+                     status=job.status,  # type: ignore[arg-type]
                      progress=round(job.progress, 3), external_id=job.external_id,
                      created_at=job.created_at, finished_at=job.finished_at,
                      error=job.error if job.status == "failed" else None, webhook=webhook,
-                     result=job.result if with_result and job.status == "done" else None)
+                     result=ReportPublic.model_validate(job.result)
+                     if with_result and job.status == "done" and job.result else None)
 
 
 @router.post("/jobs", status_code=202, response_model=JobPublic, responses={
@@ -43,15 +45,14 @@ async def create_job(body: JobCreate, response: Response, state: StateDep, sessi
                      idempotency_key: Annotated[str | None, Header(max_length=200)] = None
                      ) -> JobPublic:
     """Accept an article; the job is stored before 202 is returned, so it is never lost."""
-    request = with_tenant_threshold(body.model_dump(exclude={"external_id", "callback_url"}),
-                                    session, principal.tenant_id)
+    request = body.to_request()  # the tenant's policy applies when the job runs, as for /check
     if body.callback_url:
         try:
             await run_in_threadpool(check_callback_url, body.callback_url,
                                     allow_private=state.settings.allow_private_callbacks)
         except UnsafeCallback as exc:
             raise ApiError(422, "invalid_callback_url", str(exc), field="callback_url") from exc
-    sentences = await run_in_threadpool(state.engine.count_sentences, request)
+    sentences = await run_in_threadpool(state.service.count_sentences, request)
     if sentences > state.settings.job_max_sentences:
         raise ApiError(413, "too_many_sentences",
                        f"{sentences} sentences is over the job limit of "
@@ -61,7 +62,7 @@ async def create_job(body: JobCreate, response: Response, state: StateDep, sessi
                        headers={"Retry-After": retry_after(30)})
     try:
         job, created = job_store.create_job(
-            session, tenant_id=principal.tenant_id, request=request,
+            session, tenant_id=principal.tenant_id, request=request.to_json(),
             external_id=body.external_id, callback_url=body.callback_url,
             idempotency_key=idempotency_key)
     except job_store.IdempotencyConflict as exc:

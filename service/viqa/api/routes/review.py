@@ -1,5 +1,5 @@
 """Review over the API: the queue, decisions on flags, exports and scorecards, corrections.
-The review pages call the same store functions."""
+The review pages call the same functions (`viqa.review.actions`)."""
 
 from __future__ import annotations
 
@@ -11,14 +11,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import PlainTextResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 
-from viqa.api.deps import ReviewerDep, SessionDep
-from viqa.api.errors import ApiError
+from viqa.api.deps import ReviewerDep, SessionDep, from_review
 from viqa.api.schemas import ErrorResponse
-from viqa.review import exports
-from viqa.review.views import latest_done_jobs, queue, sentence_views
+from viqa.review import actions
+from viqa.review.views import queue
 from viqa.store import decisions as decision_store
-from viqa.store import jobs as job_store
 from viqa.store.keys import Principal
 
 router = APIRouter(prefix="/v1", tags=["review"])
@@ -42,36 +41,22 @@ class DecisionPublic(BaseModel):
     fingerprint: str
 
 
-def decide_flag(session, principal: Principal, job_id: str, sentence_id: str, code: str,
-                body: DecisionCreate) -> DecisionPublic:
-    """Shared by the API and the review pages."""
-    if body.action == "correct" and not (body.correction or "").strip():
-        raise ApiError(422, "invalid_request", "correction: a correction needs the fixed text",
-                       field="correction")
-    job = job_store.get_job(session, job_id, principal.tenant_id)
-    if job is None or job.status != "done":
-        raise ApiError(404, "not_found", f"no finished job {job_id}")
-    try:
-        decision = decision_store.record(session, principal, job, sentence_id, code,
-                                         action=body.action, reason=body.reason,
-                                         correction=body.correction, comment=body.comment)
-    except decision_store.FlagNotFound as exc:
-        raise ApiError(404, "not_found", str(exc)) from exc
-    session.commit()
-    return DecisionPublic(id=decision.id, job_id=job_id, sentence_id=sentence_id, code=code,
-                          action=decision.action,
-                          status=decision_store.STATUS_OF.get(decision.action, "open"),
-                          fingerprint=decision.fingerprint)
-
-
 @router.post("/jobs/{job_id}/sentences/{sentence_id}/flags/{code}/decision", status_code=201,
              response_model=DecisionPublic, responses={404: {"model": ErrorResponse},
                                                        422: {"model": ErrorResponse}})
 def post_decision(job_id: str, sentence_id: str, code: str, body: DecisionCreate,
                   session: SessionDep, principal: ReviewerDep) -> DecisionPublic:
     """Confirm (an error), dismiss (a false alarm), correct (with the fixed translation) or
-    comment on one flag. A dismissal is remembered for the same sentence in later versions."""
-    return decide_flag(session, principal, job_id, sentence_id, code, body)
+    comment on one flag. A dismissal is remembered for the same sentence in later versions.
+    Confirming or correcting MEANING_DIVERGENCE on a sentence nothing flagged records a missed
+    error (calibration learns lower thresholds from these)."""
+    try:
+        made = actions.decide_flag(session, principal, job_id, sentence_id, code,
+                                   action=body.action, reason=body.reason,
+                                   correction=body.correction, comment=body.comment)
+    except actions.ReviewError as exc:
+        raise from_review(exc) from exc
+    return DecisionPublic(**asdict(made))
 
 
 @router.get("/review/queue")
@@ -87,35 +72,33 @@ def review_queue(session: SessionDep, principal: ReviewerDep,
     return {"counts": found.counts, "items": [asdict(f) for f in found.items]}
 
 
-def _article_views(session, principal: Principal, external_id: str):
-    jobs = latest_done_jobs(session, principal.tenant_id, external_id)
-    if not jobs:
-        raise ApiError(404, "not_found", f"no checked article {external_id}")
-    return jobs[0], sentence_views(session, principal.tenant_id, jobs[0])
+def _export(session: Session, principal: Principal, external_id: str, kind: str,
+            bar: float = 15.0) -> actions.Export:
+    try:
+        return actions.export_article(session, principal.tenant_id, external_id, kind, bar=bar)
+    except actions.ReviewError as exc:
+        raise from_review(exc) from exc
 
 
 @router.get("/articles/{external_id}/review.csv", response_class=PlainTextResponse)
 def review_csv(external_id: str, session: SessionDep, principal: ReviewerDep) -> Response:
-    _, views = _article_views(session, principal, external_id)
-    return Response(exports.to_csv(views), media_type="text/csv; charset=utf-8")
+    made = _export(session, principal, external_id, "review.csv")
+    return Response(made.body, media_type=made.media_type)
 
 
 @router.get("/articles/{external_id}/review.xliff", response_class=PlainTextResponse)
 def review_xliff(external_id: str, session: SessionDep, principal: ReviewerDep) -> Response:
-    job, views = _article_views(session, principal, external_id)
-    source_lang = job.request.get("source_lang", "en")
-    target_lang = job.request.get("target_lang", "vi")
-    return Response(exports.to_xliff(views, source_lang=source_lang, target_lang=target_lang,
-                                     article=external_id),
-                    media_type="application/xliff+xml; charset=utf-8")
+    made = _export(session, principal, external_id, "review.xliff")
+    return Response(made.body, media_type=made.media_type)
 
 
 @router.get("/articles/{external_id}/scorecard")
 def review_scorecard(external_id: str, session: SessionDep, principal: ReviewerDep,
                      bar: Annotated[float, Query(ge=0, le=1000)] = 15.0) -> dict:
     """Errors per 1,000 words by severity and pass/fail at `bar` (penalty points per 1,000)."""
-    _, views = _article_views(session, principal, external_id)
-    return asdict(exports.scorecard(views, bar=bar))
+    body = _export(session, principal, external_id, "scorecard", bar).body
+    assert isinstance(body, dict)
+    return body
 
 
 @router.get("/corrections.csv", response_class=PlainTextResponse)

@@ -8,10 +8,10 @@ from viqa.store.models import Base
 
 connection = context.config.attributes.get("connection")
 if connection is None:  # `alembic` command line: use the configured URL
-    from viqa.settings import settings
+    from viqa.settings import Settings
     from viqa.store.db import make_engine
 
-    connection = make_engine(settings.database_url).connect()
+    connection = make_engine(Settings().database_url).connect()
 
 context.configure(connection=connection, target_metadata=Base.metadata,
                   render_as_batch=connection.dialect.name == "sqlite")
