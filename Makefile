@@ -7,7 +7,7 @@ $(BIN)/viqa: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
-.PHONY: install serve run test lint eval reliability
+.PHONY: install serve run test lint typecheck eval reliability
 install: $(BIN)/viqa
 
 # The service on http://127.0.0.1:8000 (SQLite file viqa.db; VIQA_DATABASE_URL for PostgreSQL).
@@ -21,7 +21,11 @@ run: install
 lint: install
 	$(BIN)/ruff check service tests
 
-test: lint
+# Types over service/ (mypy; the configuration is in pyproject.toml).
+typecheck: install
+	$(BIN)/mypy
+
+test: lint typecheck
 	$(BIN)/python -m pytest
 
 # Only the reliability suite (fuzzing, hostile text, faults, security, load), with its summary.

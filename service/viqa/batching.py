@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from viqa.score.embed import EmbeddedText, Embedder
 from viqa.translate.base import Translation, Translator
@@ -112,7 +112,8 @@ class MicroBatcher(Generic[Item, Result]):
                 if left <= 0:
                     break
                 self._cond.wait(left)
-            taken, count = [], 0
+            taken: list[Any] = []
+            count = 0
             while self._queue and (not taken or count + len(self._queue[0].items)
                                    <= self.max_items):
                 request = self._queue.popleft()

@@ -94,7 +94,7 @@ class DatabaseStore:
             if self.db.dialect == "postgresql":
                 from sqlalchemy.dialects.postgresql import insert
             else:
-                from sqlalchemy.dialects.sqlite import insert
+                from sqlalchemy.dialects.sqlite import insert  # type: ignore[assignment]
             session.execute(insert(CacheEntry).on_conflict_do_nothing(), rows)
             session.commit()
 
@@ -120,7 +120,8 @@ class RedisStore:
         if not keys:
             return {}
         values = self.client.mget(["viqa:cache:" + digest(key) for key in keys])
-        return {key: value for key, value in zip(keys, values, strict=True) if value is not None}
+        return {key: value for key, value in zip(keys, values, strict=True)  # type: ignore[misc]
+                if value is not None}
 
     def put_many(self, items: dict[str, bytes]) -> None:
         with self.client.pipeline(transaction=False) as pipe:

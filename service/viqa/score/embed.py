@@ -58,7 +58,7 @@ def resolve_embedding_model(name: str) -> str:
 
 def _to_numpy(value: object) -> np.ndarray:
     if hasattr(value, "cpu"):
-        return value.float().cpu().numpy()  # type: ignore[union-attr]
+        return value.float().cpu().numpy()  # type: ignore[attr-defined]
     return np.asarray(value, dtype=np.float32)
 
 

@@ -26,7 +26,8 @@ class RoundTripScores:
 def chrf(hypothesis: str, reference: str, *, order: int = 6, beta: float = 2.0) -> float:
     """chrF (Popović 2015) in [0, 1] over spaceless character n-grams, orders 1..`order`."""
     hyp, ref = fold(hypothesis).replace(" ", ""), fold(reference).replace(" ", "")
-    precisions, recalls = [], []
+    precisions: list[float] = []
+    recalls: list[float] = []
     for n in range(1, order + 1):
         h = Counter(hyp[i: i + n] for i in range(len(hyp) - n + 1))
         r = Counter(ref[i: i + n] for i in range(len(ref) - n + 1))
@@ -37,10 +38,10 @@ def chrf(hypothesis: str, reference: str, *, order: int = 6, beta: float = 2.0) 
         recalls.append(overlap / sum(r.values()))
     if not precisions:
         return 1.0 if hyp == ref else 0.0
-    p, r = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
-    if p + r == 0:
+    precision, recall = sum(precisions) / len(precisions), sum(recalls) / len(recalls)
+    if precision + recall == 0:
         return 0.0
-    return (1 + beta**2) * p * r / (beta**2 * p + r)
+    return (1 + beta**2) * precision * recall / (beta**2 * precision + recall)
 
 
 def compare_round_trip(original: str, round_trip: str) -> RoundTripScores:

@@ -51,7 +51,8 @@ class TransformersTranslator:
         for key, codes in _LANG_CODES.items():
             if family.startswith(key) or (key == "nllb" and "nllb" in self.model_id.lower()):
                 self.tokenizer.src_lang = codes[source_lang]
-                self._forced_bos = self.tokenizer.convert_tokens_to_ids(codes[target_lang])
+                self._forced_bos = self.tokenizer.convert_tokens_to_ids(  # type: ignore[assignment]
+                    codes[target_lang])
 
     def generate_ids(self, sentences: Sequence[str]) -> list[tuple[list[int], float]]:
         """Output token ids (without the decoder start token) and mean token log-probability."""
@@ -79,5 +80,5 @@ class TransformersTranslator:
         return out
 
     def translate(self, sentences: Sequence[str]) -> list[Translation]:
-        return [Translation(self.tokenizer.decode(ids, skip_special_tokens=True), confidence)
+        return [Translation(str(self.tokenizer.decode(ids, skip_special_tokens=True)), confidence)
                 for ids, confidence in self.generate_ids(sentences)]
