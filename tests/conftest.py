@@ -15,6 +15,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
+@pytest.fixture
+def anyio_backend() -> str:
+    """Async tests (`pytest.mark.anyio`) run on asyncio."""
+    return "asyncio"
+
+
 @pytest.fixture(scope="session")
 def seed_article() -> str:
     return (SEEDS / "vinh-long-2023.vi.txt").read_text(encoding="utf-8")

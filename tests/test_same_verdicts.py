@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.api.inprocess import in_process, settings_for
+from tests.api.inprocess import DISSOLUTION, in_process, settings_for
 from tests.api.test_api_inprocess import assert_verdicts_agree, verdicts
 from tests.conftest import ROOT
 from viqa.checking import CheckingService
@@ -20,12 +20,7 @@ pytestmark = [pytest.mark.anyio, pytest.mark.slow]
 
 GLOSSARY = "source,target,forbidden,note\nPeople's Committee,UBND,Ủy ban Nhân dân tộc,\n"
 SEGMENTS = [
-    {"id": "dissolution",
-     "source": "In 2023, the province admitted 1,214 new Party members, reaching 101.17% of the "
-               "target.",
-     "translation": "Năm 2023, tỉnh có 1.214 đảng viên được đào tạo, đạt tỷ lệ giải thể 101,17%.",
-     "backtranslation": "In 2023, the province had 1,214 party members trained, achieving a "
-                        "dissolution rate of 101.17%."},
+    DISSOLUTION,
     {"id": "paraphrase",
      "source": "Party members are required to set an example at work.",
      "translation": "Đảng viên phải gương mẫu trong công việc.",
@@ -42,11 +37,6 @@ SEGMENTS = [
 # Between the near-paraphrase's meaning risk (about 0.11) and the faithful rows' (about 0.04):
 # the tenant's threshold flags the paraphrase, the default (0.5) does not.
 TENANT_THRESHOLD = 0.08
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 def by_id(report: dict) -> dict[str, dict]:

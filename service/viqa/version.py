@@ -17,21 +17,22 @@ PACKAGE = Path(__file__).resolve().parent
 SCORED_BY = ("checks/*.py", "text/*.py", "score/*.py", "decide.py", "glossary.py", "data/*")
 
 
-def scored_files() -> list[Path]:
-    found = {path for pattern in SCORED_BY for path in PACKAGE.glob(pattern) if path.is_file()}
-    return sorted(found, key=lambda p: p.relative_to(PACKAGE).as_posix())
+def scored_files(package: Path = PACKAGE) -> list[Path]:
+    found = {path for pattern in SCORED_BY for path in package.glob(pattern) if path.is_file()}
+    return sorted(found, key=lambda p: p.relative_to(package).as_posix())
 
 
-@functools.cache
-def content_hash() -> str:
+def content_hash(package: Path = PACKAGE) -> str:
     """Short SHA-256 over the scored files' paths and bytes."""
     digest = hashlib.sha256()
-    for path in scored_files():
-        digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
+    for path in scored_files(package):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
         digest.update(path.read_bytes() + b"\0")
     return digest.hexdigest()[:12]
 
 
+@functools.cache
 def scoring_version() -> str:
-    """`viqa <version>+<content hash>`, as the report signature gives it."""
+    """`<version>+<content hash>`, as the report signature gives it (hashed once per
+    process)."""
     return f"{__version__}+{content_hash()}"

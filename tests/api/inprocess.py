@@ -18,6 +18,16 @@ from viqa.settings import Settings
 from viqa.store.db import Database
 from viqa.store.keys import create_key
 
+DISSOLUTION = {
+    "id": "dissolution",
+    "source": "In 2023, the province admitted 1,214 new Party members, reaching 101.17% of the "
+              "target.",
+    "translation": "Năm 2023, tỉnh có 1.214 đảng viên được đào tạo, đạt tỷ lệ giải thể 101,17%.",
+    "backtranslation": "In 2023, the province had 1,214 party members trained, achieving a "
+                       "dissolution rate of 101.17%.",
+}
+"""The seed article's broken sentence, with the back-translation that shows it."""
+
 
 def settings_for(tmp: Path, **overrides: object) -> Settings:
     """SQLite in `tmp`, no MT (none can be pulled here), caches in memory, fast polling."""

@@ -3,6 +3,9 @@ jobs and dismissals, in milliseconds each, beside the real-server tests in test_
 
 from __future__ import annotations
 
+import csv
+import io
+
 import pytest
 
 from tests.api.inprocess import in_process, settings_for
@@ -15,11 +18,6 @@ ARTICLE = {
     "translation": "Tỉnh truy tặng và truy tặng huy hiệu cho 1.069 đảng viên. Xuất khẩu giảm "
                    "3,5% trong năm nay.",
 }
-
-
-@pytest.fixture
-def anyio_backend() -> str:
-    return "asyncio"
 
 
 @pytest.fixture
@@ -82,6 +80,13 @@ async def test_job_gives_the_sync_verdict_and_dismissals_apply_to_both(settings)
             f"/v1/jobs/{job['id']}/sentences/{duplicated['id']}/flags/DUPLICATED_WORDS/decision",
             json={"action": "dismiss"}, headers=viqa.headers("t", "reviewer"))
         assert decided.status_code == 201
+        exported = await viqa.http.get("/v1/articles/a1/review.csv",
+                                       headers=viqa.headers("t", "reviewer"))
+        rows = list(csv.DictReader(io.StringIO(exported.text)))
+        row = next(r for r in rows if r["code"] == "DUPLICATED_WORDS")
+        others = [r for r in rows if r["sentence_id"] == row["sentence_id"] and r is not row]
+        assert row["status"] == "dismissed"
+        assert not others and row["flagged"] == "False", "re-decided with the dismissal"
 
         again = await viqa.wait((await viqa.http.post("/v1/jobs", json=ARTICLE,
                                                       headers=plugin)).json()["id"], plugin)

@@ -30,6 +30,8 @@ class ReviewError(Exception):
 
 @dataclass(frozen=True)
 class RecordedDecision:
+    """A decision as recorded (the API's response body)."""
+
     id: int
     job_id: str
     sentence_id: str

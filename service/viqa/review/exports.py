@@ -22,9 +22,9 @@ def to_csv(views: list[SentenceView]) -> str:
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     for view in views:
-        s = view.sentence
+        s, verdict = view.sentence, view.verdict
         base = [s["id"], s["source"] or "", s["translation"], s["backtranslation"] or "",
-                s["flagged"], round(s["risk"], 4)]
+                verdict.flagged, round(verdict.risk, 4)]
         if not view.flags:
             writer.writerow([*base, "", "", "", "", "", ""])
         for flag in view.flags:

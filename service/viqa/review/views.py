@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from viqa.decide import Verdict, decide
+from viqa.domain import Category, Flag, Severity
 from viqa.fingerprint import fingerprint, sentence_key
 from viqa.store import decisions as decision_store
 from viqa.store.jobs import latest_done_jobs
@@ -40,6 +42,16 @@ class FlagView:
 class SentenceView:
     sentence: dict[str, Any]
     flags: list[FlagView] = field(default_factory=list)
+
+    @property
+    def verdict(self) -> Verdict:
+        """The sentence's verdict with the flags' current statuses: a flag dismissed since
+        the check counts for nothing, as in a fresh check (decide.py's rule)."""
+        flags = [Flag(f.code, Category(f.category), Severity(f.severity), f.message, f.offset,
+                      f.length, risk=f.risk,
+                      status="dismissed" if f.status == "dismissed" else "open")
+                 for f in self.flags]
+        return decide(flags, meaning=self.sentence.get("meaning_risk"))
 
 
 def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceView]:

@@ -50,13 +50,17 @@ def write_weights(model: MeaningModel, fitted_on: str, path: Path | None = None)
 
 
 def main(path: str, *, write: bool = False) -> None:
+    from viqa.checking import CheckingService
     from viqa.inputs import read_labelled
     from viqa.pipeline import pairs_from_segments, score_pairs
-    from viqa.score.embed import SentenceTransformerEmbedder
+    from viqa.settings import Settings
 
     items = [i for i in read_labelled(path) if i.label == "ok" or i.error in MEANING_ERRORS]
     pairs = pairs_from_segments([i.segment for i in items])
-    meaning = score_pairs(pairs, "en-vi", SentenceTransformerEmbedder())
+    embedder = CheckingService.load(Settings(mt_enabled=False)).options.embedder
+    if embedder is None:
+        raise SystemExit("the embedding model did not load")
+    meaning = score_pairs(pairs, "en-vi", embedder)
     kept = [(meaning[p.id], i.label == "bad") for p, i in zip(pairs, items, strict=True)
             if p.id in meaning]
     model = fit_meaning_model([s for s, _ in kept], [b for _, b in kept])

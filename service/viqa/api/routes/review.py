@@ -31,32 +31,21 @@ class DecisionCreate(BaseModel):
     comment: str | None = Field(default=None, max_length=5000)
 
 
-class DecisionPublic(BaseModel):
-    id: int
-    job_id: str
-    sentence_id: str
-    code: str
-    action: str
-    status: str
-    fingerprint: str
-
-
 @router.post("/jobs/{job_id}/sentences/{sentence_id}/flags/{code}/decision", status_code=201,
-             response_model=DecisionPublic, responses={404: {"model": ErrorResponse},
+             response_model=actions.RecordedDecision, responses={404: {"model": ErrorResponse},
                                                        422: {"model": ErrorResponse}})
 def post_decision(job_id: str, sentence_id: str, code: str, body: DecisionCreate,
-                  session: SessionDep, principal: ReviewerDep) -> DecisionPublic:
+                  session: SessionDep, principal: ReviewerDep) -> actions.RecordedDecision:
     """Confirm (an error), dismiss (a false alarm), correct (with the fixed translation) or
     comment on one flag. A dismissal is remembered for the same sentence in later versions.
     Confirming or correcting MEANING_DIVERGENCE on a sentence nothing flagged records a missed
     error (calibration learns lower thresholds from these)."""
     try:
-        made = actions.decide_flag(session, principal, job_id, sentence_id, code,
+        return actions.decide_flag(session, principal, job_id, sentence_id, code,
                                    action=body.action, reason=body.reason,
                                    correction=body.correction, comment=body.comment)
     except actions.ReviewError as exc:
         raise from_review(exc) from exc
-    return DecisionPublic(**asdict(made))
 
 
 @router.get("/review/queue")
