@@ -132,6 +132,9 @@ def _print_table(report: Report, console: Console, *, show_all: bool) -> None:
         reasons = Text()
         for flag in result.flags:
             colour = {"critical": "red", "major": "yellow", "minor": "cyan"}[str(flag.severity)]
+            if flag.status == "dismissed":  # dismissed before (--tenant): shown, not counted
+                reasons.append(f"dismissed {flag.code}: {flag.message}\n", style="dim")
+                continue
             reasons.append(f"{flag.severity} ", style=f"bold {colour}")
             reasons.append(f"{flag.code}: {flag.message}\n")
         if result.meaning and (result.meaning.divergence.lost or result.meaning.divergence.added):

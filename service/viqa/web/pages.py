@@ -111,8 +111,11 @@ def _sentence_rows(views) -> list[dict[str, Any]]:
         source_spans += [(f.offset - (s["source_offset"] or 0),
                           f.offset - (s["source_offset"] or 0) + f.length, f"hl {f.severity}")
                          for f in view.flags if f.side == "source"]
+        verdict = view.verdict  # with the flags' current statuses
         rows.append({
-            "sentence": s, "flags": view.flags,
+            "sentence": {**s, "flagged": verdict.flagged, "risk": verdict.risk,
+                         "severity": str(verdict.severity) if verdict.severity else None},
+            "flags": view.flags,
             "source": pieces(s["source"] or "", source_spans),
             "translation": pieces(s["translation"], translation_spans),
             "backtranslation": pieces(s["backtranslation"] or "",
