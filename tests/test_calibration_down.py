@@ -4,6 +4,7 @@ meaning risk) let the learned threshold move DOWN, not only up."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 
@@ -30,6 +31,23 @@ SEGMENTS = [
 HIGH = 0.99
 
 
+async def record_missed_on_the_page(viqa, key: str, job_id: str, sentence_id: str) -> None:
+    """Sign in to the review pages and press "Missed meaning error" on the sentence."""
+    login = await viqa.http.get("/review/login")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', login.text).group(1)
+    signed_in = await viqa.http.post("/review/login", data={"key": key, "csrf": csrf})
+    assert signed_in.status_code == 303
+    page = (await viqa.http.get("/review/articles/cal-1")).text
+    row = page[page.index(f'id="s-{sentence_id}"'):]
+    row = row[: row.index("</tr>")]
+    assert "Missed meaning error" in row
+    csrf = re.search(r'name="csrf" value="([^"]+)"', row).group(1)
+    pressed = await viqa.http.post("/review/decision", data={
+        "csrf": csrf, "job_id": job_id, "sentence_id": sentence_id,
+        "code": "MEANING_DIVERGENCE", "action": "confirm", "next": "/review/articles/cal-1"})
+    assert pressed.status_code == 303, pressed.text
+
+
 def test_calibrate_chooses_the_threshold_that_keeps_the_errors() -> None:
     labelled = [(0.3, True), (0.45, True), (0.8, True), (0.2, False), (0.1, False)]
     chosen = calibrate(labelled, target_precision=0.9).chosen
@@ -42,14 +60,16 @@ async def test_missed_errors_move_the_threshold_down(tmp_path) -> None:
         admin, plugin = viqa.headers("cal", "admin"), viqa.headers("cal", "plugin")
         reviewer = viqa.headers("cal", "reviewer")
         await viqa.http.put("/v1/settings", json={"threshold": HIGH}, headers=admin)
-        job = await viqa.wait((await viqa.http.post("/v1/jobs", json={"segments": SEGMENTS},
+        job = await viqa.wait((await viqa.http.post("/v1/jobs", json={"segments": SEGMENTS,
+                                                          "external_id": "cal-1"},
                                                     headers=plugin)).json()["id"], plugin)
         sentences = {s["id"]: s for s in job["result"]["sentences"]}
         missed = sentences["dissolution"]
         assert not missed["flagged"] and missed["meaning_risk"] < HIGH  # above 0.5, below 0.99
         base = f"/v1/jobs/{job['id']}/sentences"
-        for sentence_id, code, action in (("dissolution", "MEANING_DIVERGENCE", "confirm"),
-                                          ("office", "MEANING_DIVERGENCE", "confirm"),
+        await record_missed_on_the_page(viqa, viqa.key("cal", "reviewer"), job["id"],
+                                        "dissolution")
+        for sentence_id, code, action in (("office", "MEANING_DIVERGENCE", "confirm"),
                                           ("duplicated", "DUPLICATED_WORDS", "dismiss")):
             made = await viqa.http.post(f"{base}/{sentence_id}/flags/{code}/decision",
                                         json={"action": action}, headers=reviewer)

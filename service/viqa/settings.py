@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from viqa.decide import DEFAULT_THRESHOLD
+from viqa.score.embed import DEFAULT_EMBEDDING_MODEL
 
 
 class Settings(BaseSettings):
@@ -35,7 +36,7 @@ class Settings(BaseSettings):
     """Hard cap on output tokens per sentence."""
     mt_min_length: int = 1
     """Floor on output tokens; benchmarks on random-weight models fix the output length with it."""
-    embedding_model: str = "all-MiniLM-L6-v2"
+    embedding_model: str = DEFAULT_EMBEDDING_MODEL
     embedding_dtype: Literal["auto", "float32", "bfloat16"] = "auto"
     """"auto": bfloat16 where the CPU multiplies it in hardware (AMX, AVX512-BF16), else float32."""
     meaning_enabled: bool = True
