@@ -8,13 +8,13 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from viqa import __version__
-from viqa.api import errors
+from viqa.api import errors, validation
 from viqa.api.deps import AppState
 from viqa.api.limits import BodyLimit, RateLimiter
 from viqa.api.metrics import Metrics
@@ -94,7 +94,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         db.engine.dispose()
 
     app = FastAPI(title="viqa", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, dependencies=[Depends(validation.storable_path)])
     errors.install(app)
     for module in (check, jobs, articles, admin, review):
         app.include_router(module.router, responses=COMMON_ERRORS)
@@ -133,5 +133,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
                        secret_key=settings.session_secret or secrets.token_urlsafe(32),
                        session_cookie="viqa_review", same_site="strict", https_only=False,
                        max_age=12 * 3600)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       timeout_s=settings.body_timeout_s)
     return app

@@ -14,6 +14,8 @@ from pydantic import (
     model_validator,
 )
 
+from viqa.api.validation import Threshold
+
 
 def _utc(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; every stored time is UTC, so say so."""
@@ -62,7 +64,7 @@ class CheckRequest(BaseModel):
     source_lang: Literal["en", "vi"] = "en"
     target_lang: Literal["vi", "en"] = "vi"
     format: Literal["text", "html"] = "text"
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    threshold: Threshold | None = None
 
     @model_validator(mode="after")
     def _one_input(self) -> CheckRequest:
@@ -182,7 +184,7 @@ class TenantSettingsPublic(BaseModel):
     """Per-tenant settings; null means the server's default."""
 
     model_config = ConfigDict(extra="forbid")
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    threshold: Threshold | None = None
 
 
 class GlossaryPublic(BaseModel):
