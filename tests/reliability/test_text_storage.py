@@ -70,7 +70,7 @@ NUL_CASES = [
      b'{"action": "correct", "correction": "T\\u0000i"}', "application/json", "correction"),
     ("decision path", "POST", "/v1/jobs/j%00/sentences/s/flags/C/decision",
      b'{"action": "confirm"}', "application/json", "job_id"),
-    ("review page login form", "POST", "/review/login", b"key=a%00b", 
+    ("review page login form", "POST", "/review/login", b"key=a%00b",
      "application/x-www-form-urlencoded", "key"),
     ("review page article", "GET", "/review/articles/a%00b", None, "", "external_id"),
 ]

@@ -13,6 +13,10 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from viqa.api import validation
 
+LINGER_S = 2.0
+"""After a 408, how long the rest of a slow body is still read (and dropped) so that the
+client can read the answer before the connection closes."""
+
 
 class BodyLimit:
     """What every request passes before the app (routing, authentication) sees it.
@@ -40,11 +44,13 @@ class BodyLimit:
         headers = {name: value for name, value in scope.get("headers", [])}
         declared = headers.get(b"content-length")
         problem = validation.scope_problem(scope)
+        started = time.monotonic()
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            expects_continue = headers.get(b"expect", b"").lower() == b"100-continue"
-            if not expects_continue and int(declared) <= self.drain_bytes:
-                await self._drain(receive, time.monotonic() + self.timeout_s)
-            await self._refuse_too_large(send)
+            # Expecting 100-continue, the client sends nothing until told to: do not tell it.
+            drain = (headers.get(b"expect", b"").lower() != b"100-continue"
+                     and int(declared) <= self.drain_bytes)
+            await self._refuse_too_large(send, receive if drain else None,
+                                         started + self.timeout_s)
             return
         if declared in (None, b"0") and b"transfer-encoding" not in headers:
             if problem:
@@ -52,7 +58,7 @@ class BodyLimit:
                 return
             await self.app(scope, receive, send)
             return
-        deadline = time.monotonic() + self.timeout_s
+        deadline = started + self.timeout_s
         body = bytearray()
         while True:
             try:
@@ -60,16 +66,16 @@ class BodyLimit:
             except TimeoutError:
                 await _error(send, 408, "body_timeout",
                              f"the request body did not arrive within {self.timeout_s:g} s "
-                             "(VIQA_BODY_TIMEOUT_S); send it at once", "body", close=True)
+                             "(VIQA_BODY_TIMEOUT_S); send it at once", "body",
+                             linger=(receive, time.monotonic() + LINGER_S, self.drain_bytes))
                 return
             if message["type"] == "http.disconnect":
                 return
             body += message.get("body", b"")
             if len(body) > self.max_bytes:
                 body = bytearray()
-                if message.get("more_body", False):
-                    await self._drain(receive, deadline)
-                await self._refuse_too_large(send)
+                more = message.get("more_body", False)
+                await self._refuse_too_large(send, receive if more else None, deadline)
                 return
             if not message.get("more_body", False):
                 break
@@ -80,25 +86,31 @@ class BodyLimit:
             return
         await self.app(scope, _replay(bytes(body), receive), send)
 
-    async def _drain(self, receive: Receive, deadline: float) -> None:
-        """Read and discard the rest of a refused body, within bounds of size and time."""
-        drained = 0
-        while drained <= self.drain_bytes:
-            try:
-                message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
-            except TimeoutError:
-                return
-            if message["type"] != "http.request":
-                return
-            drained += len(message.get("body", b""))
-            if not message.get("more_body", False):
-                return
-
-    async def _refuse_too_large(self, send: Send) -> None:
+    async def _refuse_too_large(self, send: Send, receive: Receive | None,
+                                deadline: float) -> None:
+        """413 at once, then the rest of the body read and dropped (within `drain_bytes` and
+        the deadline) before the connection closes: a client still sending when the answer
+        comes would otherwise get a reset instead of it."""
         await _error(send, 413, "body_too_large",
                      f"request body is over the limit of {self.max_bytes} bytes "
                      "(VIQA_MAX_BODY_BYTES); split the article or send segments in batches",
+                     linger=(receive, deadline, self.drain_bytes) if receive else None,
                      close=True)
+
+
+async def _drain(receive: Receive, deadline: float, limit: int) -> None:
+    """Read and discard what the client still sends, within bounds of size and time."""
+    drained = 0
+    while drained <= limit:
+        try:
+            message = await asyncio.wait_for(receive(), max(0.0, deadline - time.monotonic()))
+        except TimeoutError:
+            return
+        if message["type"] != "http.request":
+            return
+        drained += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:
@@ -116,15 +128,24 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 async def _error(send: Send, status: int, code: str, message: str, field: str | None = None,
-                 *, close: bool = False) -> None:
+                 *, close: bool = False,
+                 linger: tuple[Receive, float, int] | None = None) -> None:
+    """The JSON error. With `linger` (receive, deadline, byte limit): the answer is sent first,
+    then the request's remaining body drained, then the response ends (and, closing, the
+    connection), so the client can read the answer whether it reads early or late."""
     body = json.dumps({"error": {"code": code, "message": message,
                                  **({"field": field} if field else {})}}).encode()
     headers = [(b"content-type", b"application/json"),
                (b"content-length", str(len(body)).encode())]
-    if close:
+    if close or linger:
         headers.append((b"connection", b"close"))
     await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+    if linger is None:
+        await send({"type": "http.response.body", "body": body})
+        return
+    await send({"type": "http.response.body", "body": body, "more_body": True})
+    await _drain(*linger)
+    await send({"type": "http.response.body", "body": b""})
 
 
 class RateLimiter:
