@@ -155,6 +155,14 @@ def unfinished_job_ids(session: Session) -> list[str]:
                                 .order_by(Job.created_at)))
 
 
+def expired_lease_job_ids(session: Session) -> list[str]:
+    """Running jobs whose lease ran out (their runner died or lost the database), oldest first:
+    what the Celery dispatcher sends again so recovery takes a lease, not a broker timeout."""
+    return list(session.scalars(select(Job.id).where(Job.status == "running",
+                                                     Job.lease_until < utcnow())
+                                .order_by(Job.created_at)))
+
+
 def get_job(session: Session, job_id: str, tenant_id: int) -> Job | None:
     """A job of this tenant; another tenant's job does not exist for the caller."""
     job = session.get(Job, job_id)
