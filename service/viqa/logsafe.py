@@ -55,6 +55,16 @@ def format_exception(exc_info: ExcInfo) -> str:
     return "".join(lines).rstrip("\n")
 
 
+class AccessWithoutQuery(logging.Filter):
+    """uvicorn's access lines without query strings (filters, article ids)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if isinstance(args, tuple) and len(args) == 5 and isinstance(args[2], str):
+            record.args = (args[0], args[1], args[2].split("?", 1)[0], args[3], args[4])
+        return True
+
+
 class ScrubbingFormatter(logging.Formatter):
     def formatException(self, ei) -> str:  # type: ignore[no-untyped-def, override]
         return format_exception(ei)
@@ -66,11 +76,14 @@ def config(level: str = "INFO") -> dict[str, Any]:
     return {
         "version": 1, "disable_existing_loggers": False,
         "formatters": {"safe": {"()": ScrubbingFormatter, "fmt": FORMAT}},
+        "filters": {"no_query": {"()": AccessWithoutQuery}},
         "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "safe",
                                 "stream": "ext://sys.stderr"}},
         "root": {"level": level, "handlers": ["stderr"]},
-        "loggers": {name: {"level": level, "handlers": [], "propagate": True}
-                    for name in ("uvicorn", "uvicorn.error", "uvicorn.access")},
+        "loggers": {"uvicorn": {"level": level, "handlers": [], "propagate": True},
+                    "uvicorn.error": {"level": level, "handlers": [], "propagate": True},
+                    "uvicorn.access": {"level": level, "handlers": [], "propagate": True,
+                                       "filters": ["no_query"]}},
     }
 
 
