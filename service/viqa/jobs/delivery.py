@@ -17,11 +17,15 @@ and in TLS SNI (and the certificate verified for the name), so DNS rebinding can
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import logging
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
 
 import httpx
 
@@ -33,6 +37,7 @@ from viqa.store.db import Database
 
 log = logging.getLogger("viqa.webhooks")
 MAX_ERROR_CHARS = 500
+T = TypeVar("T")
 
 
 def storable(text: str) -> str:
@@ -55,6 +60,10 @@ class WebhookDeliverer:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._in_flight: Counter[int] = Counter()
+        # Blocking work on pools of its own: DNS lookups that outlive their attempt's deadline
+        # (a resolver cannot be cancelled) never take the threads that claim and record.
+        self._db_pool = ThreadPoolExecutor(2, thread_name_prefix="viqa-webhooks-db")
+        self._dns_pool = ThreadPoolExecutor(2 * self.total, thread_name_prefix="viqa-webhooks-dns")
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self) -> None:
@@ -66,6 +75,13 @@ class WebhookDeliverer:
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout)
+        self._db_pool.shutdown(wait=False)
+        self._dns_pool.shutdown(wait=False)
+
+    async def _on(self, pool: ThreadPoolExecutor, call: Callable[..., T], *args: Any,
+                  **kwargs: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(
+            pool, functools.partial(call, *args, **kwargs))
 
     def deliver_due(self) -> int:
         """Attempt every delivery due now (concurrently, within the same limits) and return
@@ -110,7 +126,7 @@ class WebhookDeliverer:
         while len(tasks) < self.total:
             busy = [tenant for tenant, n in self._in_flight.items() if n >= self.per_tenant]
             try:
-                due = await asyncio.to_thread(self._claim, busy)
+                due = await self._on(self._db_pool, self._claim, busy)
             except Exception as exc:  # the database may be down: try again at the next poll
                 log.warning("webhook claim failed: %s", type(exc).__name__)
                 return started
@@ -134,8 +150,8 @@ class WebhookDeliverer:
             status_code, error = await self._attempt(client, due)
             duration_ms = (time.perf_counter() - started) * 1000
             try:
-                state = await asyncio.to_thread(self._record, due, status_code, error,
-                                                duration_ms)
+                state = await self._on(self._db_pool, self._record, due, status_code, error,
+                                       duration_ms)
                 log.info("webhook %s attempt %d: %s", due.id, due.attempts + 1, state)
             except Exception as exc:  # the lease runs out and the delivery is tried again
                 log.warning("webhook %s: attempt not recorded (%s)", due.id, type(exc).__name__)
@@ -150,8 +166,8 @@ class WebhookDeliverer:
         try:
             async with asyncio.timeout(self.deadline_s):
                 target = callbacks.parse_callback_url(due.url)
-                checked = await asyncio.to_thread(
-                    callbacks.check_target, target,
+                checked = await self._on(
+                    self._dns_pool, callbacks.check_target, target,
                     allow_private=self.settings.allow_private_callbacks, resolver=self.resolver)
                 return await self._post_pinned(client, checked, due), None
         except callbacks.UnsafeCallback as exc:
