@@ -193,3 +193,37 @@ def test_claims_skip_tenants_at_their_share(db) -> None:
         assert claimed is not None and claimed.id == first
         skipped = webhook_store.claim_due(session, lease_s=30, skip_tenants=[claimed.tenant_id])
         assert skipped is not None and skipped.id == other
+
+
+def test_slow_dns_of_one_tenant_does_not_delay_another(db, receiver) -> None:
+    """Lookups that hang past their deadline (a resolver cannot be cancelled) cost the slow
+    tenant its attempts, not the threads that claim and record everyone's."""
+    import threading
+    import time
+
+    port = receiver.url.rsplit(":", 1)[1].split("/")[0]
+    release = threading.Event()
+
+    def resolver(host: str, _: int) -> list[callbacks.IPAddress]:
+        if host == "slow.dns.test":
+            release.wait(10)
+        return [ipaddress.ip_address("127.0.0.1")]
+
+    slow = [pending_delivery(db, "http://slow.dns.test/hook", "slow") for _ in range(20)]
+    good = pending_delivery(db, f"http://good.dns.test:{port}/hook", "good")
+    settings = Settings(allow_private_callbacks=True, webhook_timeout_s=0.5,
+                        webhook_max_attempts=1, runner_poll_s=0.05)
+    deliverer = WebhookDeliverer(db, settings, resolver=resolver)
+    started = time.monotonic()
+    deliverer.start()
+    try:
+        while delivery(db, good).state != "delivered":
+            assert time.monotonic() - started < 3, "the other tenant waited on slow lookups"
+            time.sleep(0.05)
+        while any(delivery(db, d).state == "pending" for d in slow):
+            assert time.monotonic() - started < 30
+            time.sleep(0.1)
+    finally:
+        release.set()
+        deliverer.stop()
+    assert all("no answer within 0.5 s" in (delivery(db, d).last_error or "") for d in slow)
