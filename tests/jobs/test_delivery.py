@@ -227,3 +227,58 @@ def test_slow_dns_of_one_tenant_does_not_delay_another(db, receiver) -> None:
         release.set()
         deliverer.stop()
     assert all("no answer within 0.5 s" in (delivery(db, d).last_error or "") for d in slow)
+
+
+def test_https_to_the_pinned_address_sends_the_name_in_sni_and_verifies_it(db, tmp_path
+                                                                           ) -> None:
+    """TLS to the checked IP: SNI carries the URL's name and the certificate is verified for
+    the name (a name the certificate does not cover fails), not for the IP."""
+    import shutil
+    import ssl
+    import subprocess
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    import httpx
+
+    if shutil.which("openssl") is None:
+        pytest.skip("needs the openssl command")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                    "-subj", "/CN=cms.pinned.test", "-keyout", str(key), "-out", str(cert),
+                    "-addext", "subjectAltName=DNS:cms.pinned.test"],
+                   check=True, capture_output=True)
+    server_names: list[str | None] = []
+    hosts: list[str] = []
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    context.sni_callback = lambda sock, name, ctx: server_names.append(name)
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            self.rfile.read(int(self.headers.get("content-length", 0)))
+            hosts.append(self.headers["Host"])
+            self.send_response(204)
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    try:
+        good = pending_delivery(db, f"https://cms.pinned.test:{port}/hook")
+        wrong = pending_delivery(db, f"https://other.pinned.test:{port}/hook", "other")
+        trust = ssl.create_default_context(cafile=str(cert))
+        loopback = lambda host, port: [ipaddress.ip_address("127.0.0.1")]  # noqa: E731
+        settings = Settings(allow_private_callbacks=True, webhook_max_attempts=1)
+        WebhookDeliverer(db, settings, resolver=loopback,
+                         transport=httpx.AsyncHTTPTransport(verify=trust)).deliver_due()
+        assert delivery(db, good).state == "delivered"
+        assert "cms.pinned.test" in server_names and hosts == [f"cms.pinned.test:{port}"]
+        failed = delivery(db, wrong)
+        assert failed.state == "failed" and "CERTIFICATE_VERIFY_FAILED" in failed.last_error
+    finally:
+        httpd.shutdown()
