@@ -47,7 +47,8 @@ COMMON_ERRORS: dict[int | str, dict] = {
     status: {"model": ErrorResponse, "description": description} for status, description in (
         (400, "the body is not UTF-8"), (401, "missing or invalid API key"),
         (403, "the key's role does not admit this route"),
-        (404, "not found, or another tenant's"), (413, "over a size limit"),
+        (404, "not found, or another tenant's"),
+        (408, "the body did not arrive within VIQA_BODY_TIMEOUT_S"), (413, "over a size limit"),
         (422, "invalid input; the field is named"),
         (429, "rate limited; see Retry-After"), (503, "database unavailable or queue full"))
 }
