@@ -147,8 +147,8 @@ def test_a_silent_connection_is_closed(server: Server) -> None:
 
 
 def test_a_slow_body_is_408(server: Server) -> None:
+    key = server.key("limits", "plugin")  # before connecting: it can take over the header timeout
     sock = connect(server)
-    key = server.key("limits", "plugin")
     sock.sendall(b"POST /v1/check HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                  b"Authorization: Bearer " + key.encode() + b"\r\nContent-Length: 100000\r\n\r\n")
     started = time.monotonic()
