@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from viqa.store.models import DeliveryAttempt, Tenant, WebhookDelivery, utcnow
@@ -36,9 +37,10 @@ def claim_due(session: Session, *, lease_s: float,
     candidate = session.scalar(query.order_by(WebhookDelivery.next_attempt_at).limit(1))
     if candidate is None:
         return None
-    claimed = session.execute(update(WebhookDelivery).where(
+    result = session.execute(update(WebhookDelivery).where(
         WebhookDelivery.id == candidate, WebhookDelivery.state == "pending", due)
-        .values(lease_until=now + timedelta(seconds=lease_s))).rowcount
+        .values(lease_until=now + timedelta(seconds=lease_s)))
+    claimed = cast("CursorResult[Any]", result).rowcount
     session.commit()
     if not claimed:
         return None
