@@ -351,14 +351,15 @@ def serve(
     """Run the HTTP service (database from VIQA_DATABASE_URL, SQLite file by default)."""
     import logging
 
-    import uvicorn
-
     from viqa.api.app import create_app
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    uvicorn.run(create_app(Settings(), run_jobs=workers_in_process), host=host, port=port,
-                log_level="info")
+    from viqa.api import server  # header limits and timeouts, scrubbed logs (viqa.api.server)
+
+    settings = Settings()
+    server.run(create_app(settings, run_jobs=workers_in_process), host=host, port=port,
+               settings=settings)
 
 
 @app.command()
@@ -378,6 +379,9 @@ def worker(
 
     logging.basicConfig(level=logging.INFO,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from viqa import logsafe
+
+    logsafe.install()  # tracebacks without the messages that can quote user data
     if not worker_settings().broker_url:
         raise _fail("set VIQA_BROKER_URL (e.g. redis://127.0.0.1:6379/0) to run a worker")
     argv = ["worker", f"--loglevel={loglevel}", "--without-gossip", "--without-mingle",

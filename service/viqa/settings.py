@@ -63,6 +63,11 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = 8
     webhook_backoff_s: float = 2.0
     webhook_timeout_s: float = 10.0
+    """The deadline of one webhook attempt, all of it (resolve, connect, send, status line)."""
+    webhook_concurrency: int = 16
+    """Webhook attempts in flight at once, in one process."""
+    webhook_tenant_concurrency: int = 4
+    """Of those, at most this many of one tenant: its slow receivers cannot hold up others'."""
     session_secret: str | None = None
     """Signs review-page session cookies; unset: a random one per process (sign-ins end at a
     restart). Set it when several processes serve the pages."""
@@ -83,6 +88,14 @@ class Settings(BaseSettings):
     size to the other workers to translate into the shared cache (0: never)."""
     broker_visibility_timeout_s: float = 300.0
     """A job message whose worker died is delivered again after this (Redis broker)."""
+    max_header_bytes: int = 32_768
+    """A request's line and headers beyond this are cut with 431, before anything else runs."""
+    max_headers: int = 100
+    """More header fields than this: 431."""
+    header_timeout_s: float = 10.0
+    """A request's line and headers must arrive within this (408 otherwise, or a close)."""
+    body_timeout_s: float = 30.0
+    """A request's whole body must arrive within this after its headers (408 otherwise)."""
     allow_private_callbacks: bool = False
     """Allow callback URLs on loopback/private/link-local addresses (tests, on-premise CMS)."""
 

@@ -3,6 +3,7 @@ a bounded queue (no runner, so jobs stay queued)."""
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterator
 
 import pytest
@@ -33,9 +34,16 @@ def tight(tmp_path_factory) -> Iterator[Server]:
     ("ftp://example.com/hook", "http or https"),
     ("http://user:pass@example.com/hook", "credentials"),
     ("http://no-such-host.invalid/hook", "does not resolve"),
+    ("http://8.8.8.8/x\ny", "whitespace or control"),
+    ("http://8.8.8.8/a b", "whitespace or control"),
+    ("http://[::7f00:1]/hook", "non-public"),
+    ("http://[::ffff:0:7f00:1]/hook", "non-public"),
+    ("http://[64:ff9b::7f00:1]/hook", "non-public"),
+    ("http://[64:ff9b::a9fe:a9fe]/hook", "non-public"),
+    ("http://[2002:7f00:1::]/hook", "non-public"),
 ])
 def test_private_and_odd_callbacks_are_refused(tight: Server, url: str, why: str) -> None:
-    with tight.client(f"ssrf-{len(url)}-{why[:4]}", "plugin") as http:
+    with tight.client(f"ssrf-{zlib.crc32(url.encode())}", "plugin") as http:
         response = http.post("/v1/jobs", json={**ARTICLE, "callback_url": url})
     assert response.status_code == 422
     error = response.json()["error"]

@@ -70,10 +70,15 @@ class Worker:
                 self.kill()
 
 
+LEASE_S = 3
+
+
 def test_worker_killed_mid_job_the_other_finishes_it(tmp_path) -> None:
+    """The broker's visibility timeout stays at its default (300 s): the lease, not the broker,
+    bounds recovery, since the API sends a job whose lease ran out again."""
     receiver = WebhookReceiver()
     server = make_server(tmp_path, "postgresql", VIQA_BROKER_URL=redis_url(),
-                         VIQA_BROKER_VISIBILITY_TIMEOUT_S="4", VIQA_JOB_LEASE_S="3")
+                         VIQA_JOB_LEASE_S=str(LEASE_S))
     workers: list[Worker] = []
     segments = [{"id": f"{i}-{r['id']}", "source": r["source"], "translation": r["translation"],
                  "backtranslation": r["backtranslation"]} for i in range(6) for r in ROWS]
@@ -90,9 +95,15 @@ def test_worker_killed_mid_job_the_other_finishes_it(tmp_path) -> None:
         claimed = f"job {job['id']} claimed"
         [holder] = wait_for(lambda: [w for w in workers if claimed in w.text()])
         holder.kill()
+        killed_at = time.monotonic()
         STATS["faults injected"] += 1
         [other] = [w for w in workers if w is not holder]
         assert not receiver.for_job(job["id"])
+        wait_for(lambda: claimed in other.text(), timeout=60, poll=0.1)
+        recovery_s = time.monotonic() - killed_at
+        print(f"\nrecovery after SIGKILL: {recovery_s:.1f} s (lease {LEASE_S} s, broker "
+              "visibility timeout 300 s)")
+        assert recovery_s < 3 * LEASE_S, f"{recovery_s:.1f} s"
 
         with ViqaClient(server.url, server.key("scale", "plugin")) as viqa:
             done = viqa.wait(job["id"], timeout=180)

@@ -8,13 +8,13 @@ import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from viqa import __version__
-from viqa.api import errors
+from viqa.api import errors, validation
 from viqa.api.deps import AppState
 from viqa.api.limits import BodyLimit, RateLimiter
 from viqa.api.metrics import Metrics
@@ -47,7 +47,8 @@ COMMON_ERRORS: dict[int | str, dict] = {
     status: {"model": ErrorResponse, "description": description} for status, description in (
         (400, "the body is not UTF-8"), (401, "missing or invalid API key"),
         (403, "the key's role does not admit this route"),
-        (404, "not found, or another tenant's"), (413, "over a size limit"),
+        (404, "not found, or another tenant's"),
+        (408, "the body did not arrive within VIQA_BODY_TIMEOUT_S"), (413, "over a size limit"),
         (422, "invalid input; the field is named"),
         (429, "rate limited; see Retry-After"), (503, "database unavailable or queue full"))
 }
@@ -94,7 +95,7 @@ def create_app(settings: Settings, *, service: CheckingService | None = None,
         db.engine.dispose()
 
     app = FastAPI(title="viqa", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, dependencies=[Depends(validation.storable_path)])
     errors.install(app)
     for module in (check, jobs, articles, admin, review):
         app.include_router(module.router, responses=COMMON_ERRORS)
@@ -133,5 +134,6 @@ def create_app(settings: Settings, *, service: CheckingService | None = None,
                        secret_key=settings.session_secret or secrets.token_urlsafe(32),
                        session_cookie="viqa_review", same_site="strict", https_only=False,
                        max_age=12 * 3600)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes,
+                       timeout_s=settings.body_timeout_s)
     return app

@@ -15,6 +15,7 @@ from pydantic import (
 )
 
 from viqa import checking
+from viqa.api.validation import Threshold
 from viqa.domain import SegmentInput
 from viqa.inputs import MAX_SEGMENT_CHARS
 
@@ -66,7 +67,7 @@ class CheckRequest(BaseModel):
     source_lang: Literal["en", "vi"] = "en"
     target_lang: Literal["vi", "en"] = "vi"
     format: Literal["text", "html"] = "text"
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    threshold: Threshold | None = None
 
     @model_validator(mode="after")
     def _one_input(self) -> CheckRequest:
@@ -188,7 +189,7 @@ class TenantSettingsPublic(BaseModel):
     """Per-tenant settings; null means the server's default."""
 
     model_config = ConfigDict(extra="forbid")
-    threshold: float | None = Field(default=None, ge=0.0, le=1.0)
+    threshold: Threshold | None = None
 
 
 class GlossaryPublic(BaseModel):

@@ -49,6 +49,9 @@ class CeleryDispatch:
 
         self.app = make_celery(settings)
         self.retry_s = retry_s
+        self.lease_s = settings.job_lease_s
+        self._watching = False
+        self._resent_at: dict[str, float] = {}
         self._unsent: dict[str, None] = {}
         self._lock = threading.Lock()
         self._retrying = False
@@ -98,14 +101,52 @@ class CeleryDispatch:
                     return
 
 
+    def watch_leases(self, db: Database) -> None:
+        """Send every job whose lease ran out again, checked every third of a lease, so a job
+        whose worker died (SIGKILL, power) runs again within about a lease instead of the
+        broker's visibility timeout. A job is sent again at most once a lease: the claim
+        decides who runs it, and the dead worker's own message, redelivered later, finds the
+        job done and stops, so nothing runs twice."""
+        if self._watching:
+            return
+        self._watching = True
+        threading.Thread(target=self._watch_loop, args=(db,), name="viqa-leases",
+                         daemon=True).start()
+
+    def _watch_loop(self, db: Database) -> None:
+        while True:
+            time.sleep(max(0.2, self.lease_s / 3))
+            try:
+                self.resend_expired(db)
+            except Exception as exc:  # the database may be down: try at the next tick
+                log.warning("lease watch failed: %s", type(exc).__name__)
+
+    def resend_expired(self, db: Database) -> list[str]:
+        """Send the jobs whose lease ran out (and were not sent again within a lease)."""
+        with db.sessions() as session:
+            expired = job_store.expired_lease_job_ids(session)
+        now = time.monotonic()
+        self._resent_at = {j: t for j, t in self._resent_at.items() if j in expired}
+        due = [j for j in expired if now - self._resent_at.get(j, -1e9) >= self.lease_s]
+        for job_id in due:
+            if self._send(job_id):
+                self._resent_at[job_id] = now
+                log.info("job %s: its lease ran out; sent to the workers again", job_id)
+        return due
+
+
 def make_dispatch(settings: Settings) -> Dispatch:
     return CeleryDispatch(settings) if settings.broker_url else InProcessDispatch()
 
 
 def resend_unfinished(dispatch: Dispatch, db: Database) -> int:
-    """Send every queued or running job again (after a restart); returns how many."""
+    """Send every queued or running job again (after a restart); returns how many. From then
+    on, a Celery dispatcher also sends again each job whose lease runs out (watch_leases)."""
     if dispatch.in_process:
         return 0
+    watch = getattr(dispatch, "watch_leases", None)
+    if watch is not None:
+        watch(db)
     with db.sessions() as session:
         job_ids = job_store.unfinished_job_ids(session)
     dispatch.submit_many(job_ids)

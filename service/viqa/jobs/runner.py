@@ -8,22 +8,17 @@ job is claimed again and completes exactly once in its effects (one result, one 
 
 from __future__ import annotations
 
-import json
 import logging
 import threading
-import time
 from collections.abc import Callable
 from typing import Any
-
-import httpx
 
 from viqa import batching
 from viqa.checking import CheckingService, CheckRequest
 from viqa.domain import Report
-from viqa.jobs import callbacks, signing
+from viqa.jobs.delivery import WebhookDeliverer
 from viqa.settings import Settings
 from viqa.store import jobs as job_store
-from viqa.store import webhooks as webhook_store
 from viqa.store.db import Database
 from viqa.store.models import as_utc, utcnow
 from viqa.store.policy import tenant_policy
@@ -81,7 +76,7 @@ class JobRunner:
         self._stop = threading.Event()
         self._threads: list[threading.Thread] = []
         self._on_job_done = on_job_done
-        self._http = httpx.Client(timeout=settings.webhook_timeout_s, follow_redirects=False)
+        self.webhooks = WebhookDeliverer(db, settings)
 
     # --- lifecycle ------------------------------------------------------------------------
     def start(self, *, jobs: bool = True) -> None:
@@ -89,7 +84,7 @@ class JobRunner:
         the webhook thread."""
         for i in range(self.settings.runner_threads if jobs else 0):
             self._spawn(self._job_loop, f"viqa-jobs-{i}")
-        self._spawn(self._webhook_loop, "viqa-webhooks")
+        self.webhooks.start()
 
     def _spawn(self, target, name: str) -> None:
         thread = threading.Thread(target=target, name=name, daemon=True)
@@ -100,7 +95,7 @@ class JobRunner:
         self._stop.set()
         for thread in self._threads:
             thread.join(timeout)
-        self._http.close()
+        self.webhooks.stop(timeout)
 
     def _loop(self, step) -> None:
         while not self._stop.is_set():
@@ -114,9 +109,6 @@ class JobRunner:
 
     def _job_loop(self) -> None:
         self._loop(self.run_one)
-
-    def _webhook_loop(self) -> None:
-        self._loop(self.deliver_one)
 
     # --- jobs -----------------------------------------------------------------------------
     def run_one(self) -> bool:
@@ -184,28 +176,5 @@ class JobRunner:
 
     # --- webhooks -------------------------------------------------------------------------
     def deliver_one(self) -> bool:
-        with self.db.sessions() as session:
-            due = webhook_store.claim_due(session, lease_s=self.settings.webhook_timeout_s * 3)
-        if due is None:
-            return False
-        body = json.dumps(due.payload, ensure_ascii=False).encode()
-        status_code, error = None, None
-        started = time.perf_counter()
-        try:
-            callbacks.check_callback_url(due.url,
-                                         allow_private=self.settings.allow_private_callbacks)
-            response = self._http.post(due.url, content=body,
-                                       headers=signing.headers(due.secret, due.id, body))
-            status_code = response.status_code
-        except callbacks.UnsafeCallback as exc:
-            error = str(exc)
-        except httpx.HTTPError as exc:
-            error = f"{type(exc).__name__}: {exc}"
-        with self.db.sessions() as session:
-            state = webhook_store.record_attempt(
-                session, due.id, status_code=status_code, error=error,
-                duration_ms=(time.perf_counter() - started) * 1000,
-                max_attempts=self.settings.webhook_max_attempts,
-                backoff_s=self.settings.webhook_backoff_s)
-        log.info("webhook %s attempt %d: %s", due.id, due.attempts + 1, state)
-        return True
+        """Attempt the webhooks due now (viqa.jobs.delivery); False when none was due."""
+        return self.webhooks.deliver_due() > 0

@@ -15,9 +15,11 @@ MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 def make_engine(url: str) -> Engine:
     """An engine tuned for each backend: SQLite in WAL mode with a busy timeout (a runner thread
-    and request threads share the file), PostgreSQL with pre-ping (recovers after an outage)."""
+    and request threads share the file), PostgreSQL with pre-ping (recovers after an outage).
+    Errors never carry the statement's parameters (article text, ids, URLs) into logs."""
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30},
+                               hide_parameters=True)
 
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record) -> None:  # pragma: no cover - runs per connection
@@ -30,7 +32,8 @@ def make_engine(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                         hide_parameters=True)
 
 
 def migrate(engine: Engine) -> None:

@@ -41,9 +41,13 @@ def request_hash(request: dict[str, Any]) -> str:
 
 def create_job(session: Session, *, tenant_id: int, request: dict[str, Any],
                external_id: str | None, callback_url: str | None,
-               idempotency_key: str | None) -> tuple[Job, bool]:
-    """(job, created). Same key and body: the existing job; same key, other body: conflict."""
-    digest = request_hash({**request, "external_id": external_id, "callback_url": callback_url})
+               idempotency_key: str | None, sent: dict[str, Any] | None = None
+               ) -> tuple[Job, bool]:
+    """(job, created). Same key and body: the existing job; same key, other body: conflict.
+    `sent` is the request as the client sent it (before tenant settings were applied), which
+    is what the key's body is compared by; default: `request`."""
+    digest = request_hash({**(request if sent is None else sent), "external_id": external_id,
+                           "callback_url": callback_url})
     if idempotency_key:
         existing = session.scalar(select(Job).where(Job.tenant_id == tenant_id,
                                                     Job.idempotency_key == idempotency_key))
@@ -149,6 +153,14 @@ def release(session: Session, claim: Claim, *, error: str, max_attempts: int,
 def unfinished_job_ids(session: Session) -> list[str]:
     """Jobs still queued or running, oldest first: what a restarted dispatcher sends again."""
     return list(session.scalars(select(Job.id).where(Job.status.in_(("queued", "running")))
+                                .order_by(Job.created_at)))
+
+
+def expired_lease_job_ids(session: Session) -> list[str]:
+    """Running jobs whose lease ran out (their runner died or lost the database), oldest first:
+    what the Celery dispatcher sends again so recovery takes a lease, not a broker timeout."""
+    return list(session.scalars(select(Job.id).where(Job.status == "running",
+                                                     Job.lease_until < utcnow())
                                 .order_by(Job.created_at)))
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 from sqlalchemy import or_, select, update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import Session
 
 from viqa.store.models import DeliveryAttempt, Tenant, WebhookDelivery, utcnow
@@ -15,23 +17,30 @@ from viqa.store.models import DeliveryAttempt, Tenant, WebhookDelivery, utcnow
 @dataclass(frozen=True)
 class DueDelivery:
     id: str
+    tenant_id: int
     url: str
     payload: dict[str, Any]
     secret: str
     attempts: int
 
 
-def claim_due(session: Session, *, lease_s: float) -> DueDelivery | None:
+def claim_due(session: Session, *, lease_s: float,
+              skip_tenants: Collection[int] = ()) -> DueDelivery | None:
+    """Lease the delivery due longest, of a tenant not in `skip_tenants` (those already at
+    their share of concurrent attempts), or None."""
     now = utcnow()
     due = or_(WebhookDelivery.lease_until.is_(None), WebhookDelivery.lease_until < now)
-    candidate = session.scalar(select(WebhookDelivery.id).where(
+    query = select(WebhookDelivery.id).where(
         WebhookDelivery.state == "pending", WebhookDelivery.next_attempt_at <= now, due)
-        .order_by(WebhookDelivery.next_attempt_at).limit(1))
+    if skip_tenants:
+        query = query.where(WebhookDelivery.tenant_id.not_in(list(skip_tenants)))
+    candidate = session.scalar(query.order_by(WebhookDelivery.next_attempt_at).limit(1))
     if candidate is None:
         return None
-    claimed = session.execute(update(WebhookDelivery).where(
+    result = session.execute(update(WebhookDelivery).where(
         WebhookDelivery.id == candidate, WebhookDelivery.state == "pending", due)
-        .values(lease_until=now + timedelta(seconds=lease_s))).rowcount
+        .values(lease_until=now + timedelta(seconds=lease_s)))
+    claimed = cast("CursorResult[Any]", result).rowcount
     session.commit()
     if not claimed:
         return None
@@ -39,8 +48,8 @@ def claim_due(session: Session, *, lease_s: float) -> DueDelivery | None:
     assert delivery is not None
     tenant = session.get(Tenant, delivery.tenant_id)
     assert tenant is not None
-    return DueDelivery(delivery.id, delivery.url, delivery.payload, tenant.webhook_secret,
-                       delivery.attempts)
+    return DueDelivery(delivery.id, delivery.tenant_id, delivery.url, delivery.payload,
+                       tenant.webhook_secret, delivery.attempts)
 
 
 def record_attempt(session: Session, delivery_id: str, *, status_code: int | None,

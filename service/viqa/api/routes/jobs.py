@@ -64,7 +64,8 @@ async def create_job(body: JobCreate, response: Response, state: StateDep, sessi
         job, created = job_store.create_job(
             session, tenant_id=principal.tenant_id, request=request.to_json(),
             external_id=body.external_id, callback_url=body.callback_url,
-            idempotency_key=idempotency_key)
+            idempotency_key=idempotency_key,
+            sent=body.model_dump(exclude={"external_id", "callback_url"}))
     except job_store.IdempotencyConflict as exc:
         raise ApiError(409, "idempotency_conflict",
                        "this Idempotency-Key was used with a different request body",
