@@ -194,7 +194,8 @@ def _first_verb(text: str) -> int | None:
         if found < 0:
             return None
         at = found + len(surface)
-        if tag == "V" and surface.casefold() not in {"là", "có"} and found > 0:
+        if tag == "V" and surface.casefold() not in {"là", "có"} and found > 0 and \
+                text[found - 1] == " ":
             return found
     return None
 

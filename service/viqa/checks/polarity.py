@@ -1,8 +1,9 @@
 """Negation and direction: the errors that keep every word's topic and invert the meaning.
 
-Each side's cues are counted (not/never/no vs không/chưa/chẳng; rise/fall vs tăng/giảm). When
-a back-translation is available it must agree with the Vietnamese side before a flag is raised,
-so a Vietnamese idiom the lists miss ("không khí", air) is outvoted by the MT's reading of it.
+Negation is read by `viqa.text.negation` (explicit and implied, Vietnamese by pyvi's words);
+direction by counting each side's cues (rise/fall vs tăng/giảm). When a back-translation is
+available it must agree with the Vietnamese side before a flag is raised, so a Vietnamese idiom
+the rules miss is outvoted by the MT's reading of it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ from viqa.text.lexicon import (
     EN_DOWN,
     EN_END,
     EN_LOSE,
-    EN_NEGATION,
     EN_START,
     EN_TIME_IDIOMS,
     EN_UP,
@@ -26,14 +26,13 @@ from viqa.text.lexicon import (
     VI_DOWN,
     VI_END,
     VI_LOSE,
-    VI_NEGATION,
-    VI_NEGATION_IDIOMS,
     VI_START,
     VI_TIME_IDIOMS,
     VI_UP,
     VI_WIN,
     VI_WIN_IDIOMS,
 )
+from viqa.text.negation import english_negation, vietnamese_negation
 from viqa.text.normalize import fold
 
 
@@ -54,14 +53,6 @@ def _vietnamese_hits(text: str, cues: tuple[str, ...], idioms: tuple[str, ...]) 
         hits += len(re.findall(pattern, folded))
         folded = re.sub(pattern, " ", folded)
     return hits
-
-
-def english_negations(text: str) -> int:
-    return sum(word in EN_NEGATION for word in _english_words(text))
-
-
-def vietnamese_negations(text: str) -> int:
-    return _vietnamese_hits(text, VI_NEGATION, VI_NEGATION_IDIOMS)
 
 
 @dataclass(frozen=True)
@@ -113,11 +104,19 @@ def _sides(context: PairContext) -> tuple[str, str, str | None]:
 def negation_mismatch(context: PairContext) -> Iterator[Finding]:
     """A negation on one side that the other side does not have."""
     english, vietnamese, back = _sides(context)
-    english_negated = english_negations(english) > 0
-    if english_negated == (vietnamese_negations(vietnamese) > 0):
+    source, target = english_negation(english), vietnamese_negation(vietnamese)
+    if source.explicit:
+        if target.any:
+            return
+        english_negated = True
+    elif target.explicit and not source.any:
+        english_negated = False
+    else:
         return
-    if back is not None and english_negated == (english_negations(back) > 0):
-        return
+    if back is not None:
+        read_back = english_negation(back)
+        if (read_back.any if english_negated else not read_back.explicit):
+            return  # the MT reads the Vietnamese as the source says
     if english_negated == (context.direction == "en-vi"):
         message = "The source is negated; the translation is not."
     else:

@@ -30,18 +30,7 @@ VI_SURNAMES = frozenset(
 # is Vịnh Hạ Long).
 EN_PLACE_SUFFIXES = frozenset("bay city lake island islands river province district street".split())
 
-# Negation cues. Vietnamese compounds where không/chưa do not negate are removed first.
-EN_NEGATION = frozenset(
-    """not no never none nobody nothing neither nor without cannot n't nowhere fail fails failed
-    failure""".split()
-)
-VI_NEGATION = ("không", "chưa", "chẳng", "chả", "đừng", "chớ", "chưa bao giờ", "không bao giờ",
-               "thất bại")
-VI_NEGATION_IDIOMS = (
-    "không khí", "không gian", "không quân", "hàng không", "không ngừng", "không ít",
-    "không chỉ", "chưa từng có", "có hay không", "hay không", "không lâu", "không kém",
-    "không những", "không thể thiếu", "phi", "không ngờ", "số không", "không sao",
-)
+# Negation cues live in viqa.text.negation (they need word segmentation, not lists alone).
 
 # Direction words: a translation that turns a rise into a fall keeps every number.
 EN_UP = frozenset(
