@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from viqa.checks.base import Example, Finding, PairContext, check
 from viqa.domain import Category, Severity
 from viqa.text.normalize import fold, has_vietnamese_marks
 from viqa.text.segment import ABBREVIATIONS
-from viqa.text.tokens import tokenize
+from viqa.text.tokens import Token, tokenize
+from viqa.text.words import vietnamese_tags, vietnamese_words
 
 _CONNECTORS = frozenset({"và", "hoặc", "hay", "and", "or"})
 # Reduplication that is grammatical: "ngày ngày", "người người", "had had".
@@ -75,22 +77,11 @@ def duplicated_words(context: PairContext) -> Iterator[Finding]:
                 j += 1
             if keys[j: j + n] != first:
                 continue
-            gap = text[tokens[i + n - 1].end: tokens[j].start]
+            repeat = _Repeat(text, tokens, keys, i, j, n, via_connector)
+            if not repeat.is_error():
+                continue
             end = tokens[j + n - 1].end
-            if not via_connector:
-                if not _gap_is_joiner(gap):
-                    continue
-                if gap.strip() and "." not in gap:
-                    # "X, X": both must be whole list items, not parts of compounds
-                    starts_item = _is_boundary(text, tokens[i].start, before=True) or (
-                        i > 0 and keys[i - 1] in _FUNCTION_WORDS)
-                    ends_item = _is_boundary(text, end, before=False) or (
-                        j + n < len(keys) and keys[j + n] in _CONNECTORS)
-                    if not (starts_item and ends_item):
-                        continue
-                elif n == 1 and first[0] in _REDUPLICATION_OK:
-                    continue
-            plain_echo = n == 1 and not gap.strip() and not via_connector
+            plain_echo = n == 1 and not repeat.gap.strip() and not via_connector
             phrase = text[tokens[i].start: tokens[i + n - 1].end]
             yield Finding(f"'{phrase}' is repeated.",
                           context.span_in_translation(tokens[i].start, end),
@@ -99,6 +90,117 @@ def duplicated_words(context: PairContext) -> Iterator[Finding]:
             covered = end
             break
     yield from _repeated_list_items(context)
+
+
+# Words whose doubling is speech, not a slip: "không, không, không", "ừm, ừm", "Nhưng, nhưng".
+_INTERJECTIONS = frozenset(
+    "không có vâng dạ ừ ừm ờ à ô ôi ồ nào thôi nhưng và rồi nữa blah la no yes oh ha hà".split())
+# Vietnamese words that mark the next syllables as the same item, not a distinct one:
+# "sự im lặng, im lặng" repeats "im lặng"; "tự phê bình, phê bình" names two things.
+_SAME_ITEM_MARKERS = frozenset(
+    "sự việc cái con chiếc những các một mọi này đó kia ấy của là rất đã sẽ đang được bị cho "
+    "với trong về tại từ đến và hoặc hay mà thì the of to for with in and a".split())
+_PRONOUNS = frozenset("tôi ta tao mình bạn anh chị em ông bà cô chú nó họ hắn chúng".split())
+_CLAUSE_BREAK = re.compile(r"[:;\"“”()\[\]]|--|—")
+_SENTENCE_END = re.compile(r"[.!?…]")
+# Sino-Vietnamese prefixes that make a new item of the word after them: "tự phê bình, phê
+# bình" (self-criticism, criticism), "tái cơ cấu", "phi lợi nhuận", "chống tham nhũng".
+_DERIVATIONAL_PREFIXES = frozenset(
+    "tự tái phi bán siêu đa vô bất phó tổng tiền hậu liên cận chống phản".split())
+
+
+@dataclass(frozen=True)
+class _Repeat:
+    """Two copies of n tokens, at i and at j, with only a gap (or a connector) between them.
+
+    Whether it is an error is decided on pyvi's words: a syllable shared by two different words
+    ("đầu tư tư nhân", "lô hàng hàng tháng") is no repeat; a single word that pyvi knows doubled
+    ("chằm chằm", "luôn luôn"), an adjective doubled ("hồng hồng"), "đi đi về về" (AABB) and a
+    numeral before its homograph noun ("năm năm": five years) are Vietnamese reduplication; a
+    phrase said three times ("mệt mỏi, mệt mỏi, và mệt mỏi") is rhetoric. Anything else
+    repeated, with a comma or without, is an error.
+    """
+
+    text: str
+    tokens: list[Token]
+    keys: list[str]
+    i: int
+    j: int
+    n: int
+    via_connector: bool
+
+    @property
+    def gap(self) -> str:
+        return self.text[self.tokens[self.i + self.n - 1].end: self.tokens[self.j].start]
+
+    def _word_edges(self) -> tuple[bool, bool, bool, bool]:
+        """Whether each copy starts and ends on a pyvi word boundary."""
+        words = vietnamese_words(self.text)
+        starts = {w.start for w in words}
+        ends = {w.end for w in words}
+        first = (self.tokens[self.i], self.tokens[self.i + self.n - 1])
+        second = (self.tokens[self.j], self.tokens[self.j + self.n - 1])
+        return (first[0].start in starts, first[1].end in ends,
+                second[0].start in starts, second[1].end in ends)
+
+    def _said_three_times(self) -> bool:
+        k = self.j + self.n
+        while k < len(self.keys) and self.keys[k] in _CONNECTORS | {"rồi"}:
+            k += 1
+        return self.keys[k: k + self.n] == self.keys[self.i: self.i + self.n] or (
+            self.i >= self.n + 1 and self.keys[self.i - self.n - 1: self.i - 1] ==
+            self.keys[self.i: self.i + self.n]) or (
+            self.i >= self.n and self.keys[self.i - self.n: self.i] ==
+            self.keys[self.i: self.i + self.n])
+
+    def _one_word(self) -> bool:
+        """Both copies of a single syllable inside one pyvi word: "chằm chằm", "ngày ngày"."""
+        start, end = self.tokens[self.i].start, self.tokens[self.j].end
+        return any(w.start <= start and end <= w.end for w in vietnamese_words(self.text))
+
+    def _tags(self) -> tuple[str, str]:
+        words = vietnamese_words(self.text)
+        tags = vietnamese_tags(self.text)
+        by_start = {w.start: t for w, t in zip(words, tags, strict=True)}
+        return (by_start.get(self.tokens[self.i].start, "X"),
+                by_start.get(self.tokens[self.j].start, "X"))
+
+    def is_error(self) -> bool:
+        gap, word = self.gap, self.keys[self.i]
+        if (not self.via_connector and not _gap_is_joiner(gap)) or _CLAUSE_BREAK.search(gap):
+            return False  # across a quote, a dash, a colon: not back to back
+        if _SENTENCE_END.search(gap) and self.tokens[self.j].text[:1].isupper():
+            return False  # "… của họ. Họ muốn …": a new sentence ("mạnh. mạnh" is not)
+        if self._said_three_times() or (self.n == 1 and word in _INTERJECTIONS and gap.strip()):
+            return False
+        phrase = self.keys[self.i: self.i + self.n]
+        if len(set(" ".join(phrase).split())) == 1 and self.n > 1:
+            return False  # "vân vân và vân vân": a doubled word doubled
+        if self.via_connector and (phrase[-1] == "hơn" or word in _PRONOUNS):
+            return False  # "xấu hơn và xấu hơn" (worse and worse), "em tôi và tôi"
+        first_starts, _, _, second_ends = self._word_edges()
+        if self.n == 1 and not gap.strip() and not first_starts and not second_ends:
+            return False  # the tail of one word, the head of the next: "đầu tư tư nhân"
+        if self.via_connector and not (first_starts and second_ends):
+            return False  # "tiếp và tiếp tục", "bán đô thị và đô thị": different words
+        if gap.strip() and not self.via_connector:
+            before = self.keys[self.i - 1] if self.i > 0 else ""
+            if before in _DERIVATIONAL_PREFIXES:
+                return False  # "tự phê bình, phê bình": two items
+            # "tổ chức Đảng, đảng viên": the second heads a longer word, a different item
+            return not (self.n == 1 and not second_ends and before not in _SAME_ITEM_MARKERS)
+        if self.n == 1 and not gap.strip():
+            if word in _REDUPLICATION_OK or self._one_word():
+                return False
+            first_tag, second_tag = self._tags()
+            if first_tag == second_tag == "A" or first_tag == "M":
+                return False  # "hồng hồng" (pinkish); "năm năm" (five years)
+            nxt = self.keys[self.j + 1: self.j + 3]
+            if len(nxt) == 2 and nxt[0] == nxt[1] and nxt[0] != word:
+                return False  # "đi đi về về"
+            if self.i >= 2 and self.keys[self.i - 2] == self.keys[self.i - 1] != word:
+                return False  # the second half of AABB
+        return True
 
 
 def _repeated_list_items(context: PairContext) -> Iterator[Finding]:

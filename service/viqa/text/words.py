@@ -50,3 +50,22 @@ def vietnamese_words(text: str) -> tuple[Token, ...]:
         words.append(Token(" ".join(parts), start, end))
         at = end
     return tuple(words)
+
+
+@functools.lru_cache(maxsize=1)
+def _tagger():  # -> pyvi.ViPosTagger
+    from pyvi import ViPosTagger
+
+    return ViPosTagger
+
+
+@functools.lru_cache(maxsize=4096)
+def vietnamese_tags(text: str) -> tuple[str, ...]:
+    """pyvi's part-of-speech tag for each of `vietnamese_words(text)` (N noun, V verb,
+    A adjective, R adverb, P pronoun, E preposition, C conjunction, M numeral, F punctuation)."""
+    words = vietnamese_words(text)
+    if not words:
+        return ()
+    _, tags = _tagger().postagging(" ".join(w.text.replace(" ", "_") for w in words))
+    tags = list(tags)
+    return tuple(tags) if len(tags) == len(words) else tuple("X" for _ in words)
