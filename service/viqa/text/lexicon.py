@@ -92,37 +92,6 @@ TITLE_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 # Phrases where a title word means something else ("đối phó": to cope; "tăng trưởng": growth).
 TITLE_IDIOMS = ("đối phó", "phó mặc", "phó thác", "tăng trưởng", "vice versa")
 
-# Places and countries whose English and Vietnamese names differ (exonyms). A name on one side
-# must have one of its renderings on the other.
-PLACE_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "vietnam": (("vietnam", "viet nam"), ("việt nam",)),
-    "hanoi": (("hanoi", "ha noi"), ("hà nội",)),
-    "hcmc": (("ho chi minh city", "hcm city", "hcmc", "saigon"),
-             ("thành phố hồ chí minh", "tp.hcm", "tp hcm", "tphcm", "tp. hồ chí minh",
-              "sài gòn", "tp.hồ chí minh")),
-    "mekong-delta": (("mekong delta",), ("đồng bằng sông cửu long", "đbscl", "miền tây")),
-    "china": (("china", "chinese"), ("trung quốc",)),
-    "japan": (("japan", "japanese"), ("nhật bản", "nhật")),
-    "korea": (("south korea", "korea", "korean"), ("hàn quốc",)),
-    "thailand": (("thailand", "thai"), ("thái lan",)),
-    "laos": (("laos", "lao"), ("lào",)),
-    "cambodia": (("cambodia", "cambodian"), ("campuchia", "cam-pu-chia")),
-    "us": (("united states", "u.s.", "usa", "america", "american"), ("mỹ", "hoa kỳ")),
-    "france": (("france", "french"), ("pháp",)),
-    "germany": (("germany", "german"), ("đức",)),
-    "russia": (("russia", "russian"), ("nga",)),
-    "india": (("india", "indian"), ("ấn độ",)),
-    "australia": (("australia", "australian"), ("úc", "australia", "ô-xtrây-li-a")),
-    "uk": (("united kingdom", "britain", "british", "uk", "u.k."), ("vương quốc anh", "anh")),
-    "philippines": (("philippines", "philippine", "filipino"), ("philippines", "phi-líp-pin")),
-    "indonesia": (("indonesia", "indonesian"), ("indonesia", "in-đô-nê-xi-a")),
-    "singapore": (("singapore",), ("singapore", "xin-ga-po")),
-    "malaysia": (("malaysia", "malaysian"), ("malaysia", "ma-lai-xi-a")),
-    "europe": (("europe", "european"), ("châu âu",)),
-    "asia": (("asia", "asian"), ("châu á",)),
-    "africa": (("africa", "african"), ("châu phi",)),
-}
-
 # Words that may follow a surname-like first word in Vietnamese without making a person's name
 # ("Đảng Cộng sản", "Đoàn Thanh niên", "Hà Nội" is handled as a place).
 VI_NAME_BREAKERS = frozenset(
