@@ -20,6 +20,7 @@ from viqa.text.lexicon import (
     EN_STOPWORDS,
     EN_WEEKDAYS,
     TITLE_CONCEPTS,
+    TITLE_EQUIVALENTS,
     TITLE_IDIOMS,
     VI_NAME_BREAKERS,
     VI_SURNAMES,
@@ -235,7 +236,11 @@ def title_mismatch(context: PairContext) -> Iterator[Finding]:
     in_english = title_concepts(english, "en")
     in_vietnamese = title_concepts(vietnamese, "vi")
     translation_is_vi = context.target_lang == "vi"
-    for concept in sorted(set(in_english) ^ set(in_vietnamese)):
+    unmatched = set(in_english) ^ set(in_vietnamese)
+    for same in TITLE_EQUIVALENTS:
+        if same & set(in_english) and same & set(in_vietnamese):
+            unmatched -= same
+    for concept in sorted(unmatched):
         on_english = concept in in_english
         span = in_english[concept] if on_english else in_vietnamese[concept]
         text = english if on_english else vietnamese

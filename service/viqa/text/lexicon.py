@@ -72,25 +72,36 @@ TITLE_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "secretary+party-committee": (("party secretary",), (
         "bí thư tỉnh ủy", "bí thư tỉnh uỷ", "bí thư huyện ủy", "bí thư huyện uỷ", "bí thư thành ủy",
         "bí thư thành uỷ", "bí thư đảng ủy", "bí thư đảng uỷ", "bí thư quận ủy", "bí thư quận uỷ")),
-    "general-secretary": (("general secretary",), ("tổng bí thư",)),
-    "prime-minister": (("prime minister", "premier"), ("thủ tướng",)),
+    "general-secretary": (("general secretary", "secretary general", "secretary-general"),
+                          ("tổng bí thư", "tổng thư ký")),
+    "prime-minister": (("prime minister", "premier", "chancellor"), ("thủ tướng",)),
+    "deputy+minister": (("deputy minister", "vice minister"), ("thứ trưởng",)),
     "deputy": (("deputy", "vice"), ("phó",)),
-    "secretary": (("secretary",), ("bí thư", "thư ký")),
-    "chair": (("chairman", "chairwoman", "chairperson", "president"), ("chủ tịch", "tổng thống")),
+    "secretary": (("secretary", "secretariat", "clerk"), ("bí thư", "thư ký")),
+    "chair": (("chairman", "chairwoman", "chairperson", "president", "presidential", "chaired",
+               "chairing"), ("chủ tịch", "tổng thống")),
     "minister": (("minister",), ("bộ trưởng",)),
-    "director": (("director",), ("giám đốc",)),
+    # a board is no director: "board of directors" is "hội đồng quản trị"
+    "board": (("board of directors",), ("hội đồng quản trị", "hđqt")),
+    "director": (("director", "chief executive", "executive", "ceo", "managing director",
+                  "executive director"), ("giám đốc", "ceo")),
     "peoples-committee": (("people's committee",), ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")),
     "peoples-council": (("people's council",), ("hội đồng nhân dân", "hđnd")),
     "party-committee": (("party committee",), ("tỉnh ủy", "tỉnh uỷ", "huyện ủy", "huyện uỷ",
                                                  "thành ủy", "thành uỷ", "đảng ủy", "đảng uỷ",
                                                  "cấp ủy", "cấp uỷ", "quận ủy", "quận uỷ",
                                                  "trung ương đảng", "ban chấp hành trung ương")),
-    "national-assembly": (("national assembly",), ("quốc hội",)),
+    "national-assembly": (("national assembly", "parliament", "congress", "house of commons",
+                           "legislature"), ("quốc hội",)),
     "fatherland-front": (("fatherland front",), ("mặt trận tổ quốc",)),
 }
 
 # Phrases where a title word means something else ("đối phó": to cope; "tăng trưởng": growth).
-TITLE_IDIOMS = ("đối phó", "phó mặc", "phó thác", "tăng trưởng", "vice versa")
+TITLE_IDIOMS = ("đối phó", "ứng phó", "phó mặc", "phó thác", "tăng trưởng", "vice versa",
+                "premier league")
+# Title concepts one language names with the other's word: a British "Business Secretary" is
+# a "Bộ trưởng" (minister).
+TITLE_EQUIVALENTS = (frozenset({"secretary", "minister"}),)
 
 # Words that may follow a surname-like first word in Vietnamese without making a person's name
 # ("Đảng Cộng sản", "Đoàn Thanh niên", "Hà Nội" is handled as a place).
