@@ -241,7 +241,8 @@ def duplicated_sentence(context: PairContext) -> Iterator[Finding]:
 
 
 _PUNCTUATION_RULES: tuple[tuple[re.Pattern[str], str, Severity], ...] = (
-    (re.compile(r"(?<!\.)[.!?]\s*[,;:]|,\s*[.,;](?!\.)"), "Stray punctuation", Severity.MAJOR),
+    (re.compile(r"(?<!\.)(?<!\bv\.v)(?<!\betc)[.!?]\s*[,;:]|,\s*[.,;](?!\.)"),
+     "Stray punctuation", Severity.MAJOR),
     (re.compile(r"(?<=\w)\s+[.,;:!?](?![.\w])"), "Space before punctuation", Severity.MINOR),
     (re.compile(r"[,;]{2,}"), "Repeated punctuation", Severity.MINOR),
     (re.compile(r"(?<=\d)\s+[-–](?=\d)|(?<=\d)[-–]\s+(?=\d)"), "Uneven spacing around a dash",
@@ -249,6 +250,22 @@ _PUNCTUATION_RULES: tuple[tuple[re.Pattern[str], str, Severity], ...] = (
 )
 _LOWER_AFTER_STOP = re.compile(r"\.\s+([^\W\d_])")
 _DANGLING_ETC = re.compile(r"(?<![,;]\s)(?<![,;])(?<!\w)(v\.v\.?|vv\.?)(?!\w)", re.IGNORECASE)
+
+
+# pyvi tags of words that open a clause on purpose: pronouns, conjunctions, adverbs,
+# prepositions ("Câu chuyện này. chúng ta đã nghe…", "…khác. vậy nên…"). Human translators of
+# speech write such lower-case starts after a stop (subtitle style); MT's broken sentences go
+# on with the verb or noun of the clause it split ("năm 2023. lãnh đạo, chỉ đạo…").
+_CLAUSE_OPENERS = frozenset({"P", "C", "Cc", "R", "E"})
+
+
+def _starts_new_clause(text: str, at: int) -> bool:
+    """Whether the word at `at` opens a clause by itself (a pronoun, a conjunction…)."""
+    words = vietnamese_words(text)
+    for word, tag in zip(words, vietnamese_tags(text), strict=True):
+        if word.start == at:
+            return tag in _CLAUSE_OPENERS
+    return False
 
 
 @check("BROKEN_PUNCTUATION", category=Category.PUNCTUATION, severity=Severity.MINOR, examples=(
@@ -261,6 +278,11 @@ _DANGLING_ETC = re.compile(r"(?<![,;]\s)(?<![,;])(?<!\w)(v\.v\.?|vv\.?)(?!\w)", 
             flagged=False),
     Example(translation="Đẩy mạnh thi đua, khen thưởng, v.v.", direction="vi", flagged=False),
     Example(translation="Ông A. Nguyen gặp Th.S. Lan tại VnExpress.", direction="vi",
+            flagged=False),
+    Example(translation="Làm tốt công tác dân vận. thắt chặt kỷ cương, kỷ luật.", direction="vi"),
+    Example(translation="Câu chuyện này. chúng ta đã nghe rất nhiều lần.", direction="vi",
+            flagged=False),
+    Example(translation="Nhà ở, nhà phố thương mại, v.v., kết hợp với tiện ích.", direction="vi",
             flagged=False),
 ))
 def broken_punctuation(context: PairContext) -> Iterator[Finding]:
@@ -281,6 +303,8 @@ def broken_punctuation(context: PairContext) -> Iterator[Finding]:
         if not letter.islower() or not word or word.casefold() in ABBREVIATIONS or "." in word:
             continue
         if fold(word) in {"vv", "etc"} or len(word) == 1:
+            continue
+        if _starts_new_clause(text, match.start(1)):
             continue
         yield Finding(f"Sentence starts lower-case after a full stop: "
                       f"'{text[start: match.end()]}'.",
