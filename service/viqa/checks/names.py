@@ -100,6 +100,14 @@ def vietnamese_person_names(text: str) -> list[tuple[str, Span]]:
            Example(source="Exports to China rose.", translation="Xuất khẩu sang Nhật Bản tăng."),
            Example(source="Farmers in the Mekong Delta met in Hanoi.",
                    translation="Nông dân Đồng bằng sông Cửu Long họp tại Hà Nội.", flagged=False),
+           Example(source="North Korea tested a missile.",
+                   translation="Bắc Triều Tiên thử tên lửa.", flagged=False),
+           Example(source="We crowdsourced The Netherlands.",
+                   translation="Chúng tôi huy động đám đông ở Hà Lan.", flagged=False),
+           Example(source="Prices rose in Ho Chi Minh City.", translation="Giá tăng ở TP.HCM.",
+                   flagged=False),
+           Example(source="Floods hit Vinh Long province.", translation="Lũ lụt ở tỉnh Bến Tre."),
+           Example(source="The fair opened in London.", translation="Hội chợ khai mạc ở Tehran."),
        ))
 def name_mismatch(context: PairContext) -> Iterator[Finding]:
     """A person or place named on one side and absent from the other."""
@@ -229,6 +237,12 @@ def title_concepts(text: str, lang: str) -> dict[str, Span]:
                    translation="Chủ tịch UBND tỉnh phát biểu.", flagged=False),
            Example(source="Ms. Thu, Secretary of the District Party Committee, spoke.",
                    translation="Bà Thu, Chủ tịch UBND huyện, phát biểu."),
+           Example(source="The Chairman of the Provincial People's Committee spoke.",
+                   translation="Phó Chủ tịch UBND tỉnh phát biểu."),
+           Example(source="The Deputy Secretary of the Provincial Party Committee spoke.",
+                   translation="Bí thư Tỉnh ủy phát biểu."),
+           Example(source="Apple chief executive Tim Cook spoke.",
+                   translation="Giám đốc điều hành Apple Tim Cook phát biểu.", flagged=False),
        ))
 def title_mismatch(context: PairContext) -> Iterator[Finding]:
     """A title or body (Secretary, Deputy, People's Committee) not rendered on the other side."""

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Literal
 
+from viqa.text.lexicon import EN_PLACE_SUFFIXES
 from viqa.text.normalize import (
     fold,
     has_vietnamese_marks,
@@ -329,8 +330,8 @@ def _is_strong(text: str, tokens: list[re.Match[str]], i: int, n: int, lang: Lan
     if key in lexicon.acronyms:
         return all(w.isupper() for w in words)
     if lang == "en":
-        return all(w[:1].isupper() or w.casefold() in _EN_CONNECTORS for w in words) and \
-            words[0][:1].isupper()
+        return all(w[:1].isupper() or w.casefold() in _EN_CONNECTORS
+                   or w.casefold() in EN_PLACE_SUFFIXES for w in words) and words[0][:1].isupper()
     if not words[-1][:1].isupper():
         return False
     if not (words[0][:1].isupper() or fold(words[0]) in _VI_LEADS):
