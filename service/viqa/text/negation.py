@@ -44,7 +44,9 @@ EN_NEGATORS = frozenset(
 EN_BARE_CONTRACTIONS = frozenset(
     """dont doesnt didnt isnt arent wasnt werent cant couldnt wouldnt shouldnt wont havent
     hasnt hadnt aint mustnt neednt""".split())
-# Phrases with a negator that say something positive: "not only … but also", "whether or not".
+# Phrases with a negator that say something else: "not only … but also", "whether or not",
+# "nothing but"; a translation may keep the negator ("không chỉ", "không gì khác ngoài") or not,
+# so they count as implied negation.
 EN_NOT_NEGATION = ("not only", "not just", "not merely", "not simply", "whether or not",
                    "or not", "no doubt", "no matter", "not to mention", "nothing but",
                    "nothing less than", "no less than")
@@ -104,8 +106,10 @@ def _affixed(word: str) -> bool:
 
 def english_negation(text: str) -> Negation:
     folded = fold(text).replace("’", "'").replace("n't", " not")
+    phrases = 0
     for phrase in EN_NOT_NEGATION:
-        folded = re.sub(rf"\b{phrase}\b", " ", folded)
+        folded, found = re.subn(rf"\b{phrase}\b", " ", folded)
+        phrases += found
     # "No, tell them…": an interjection; "fail to", "failed to": explicit.
     interjections = len(re.findall(r"\bno\s*(?=[,.!?;:]|$)", folded))
     failures = len(re.findall(r"\bfail(?:s|ed|ing)? to\b", folded))
@@ -118,14 +122,14 @@ def english_negation(text: str) -> Negation:
         elif head == "non" or word in EN_IMPLIED or _affixed(word.replace("-", "")):
             implied += 1
     explicit += failures - interjections
-    return Negation(explicit=max(explicit, 0), implied=implied + interjections)
+    return Negation(explicit=max(explicit, 0), implied=implied + interjections + phrases)
 
 
 # --- Vietnamese ---------------------------------------------------------------------------
 
 VI_NEGATORS = frozenset("không chưa chẳng chả đừng chớ".split())
 # A negator joined with one of these into one word still negates: "không thể" (cannot).
-VI_NEGATING_TAILS = frozenset("thể bao giờ hề từng có còn phải cần nên được".split())
+VI_NEGATING_TAILS = frozenset("thể bao giờ hề từng có còn phải cần nên được là".split())
 # Word sequences, after a negator, where it negates nothing: "không chỉ" (not only),
 # "không ngừng" (constantly), "không ít" (many), "có một không hai" (unique).
 VI_NOT_NEGATION_AFTER = ("ngừng", "ít", "hai")
@@ -136,8 +140,7 @@ VI_NOT_NEGATION_BEFORE = ("số", "trên", "như")
 VI_IMPLIED_AFTER = ("chỉ", "những", "lâu", "kém", "ngờ", "sao", "từng có", "thể thiếu")
 VI_IMPLIED_BEFORE = ("chứ", "hay", "hoặc")
 # Question words: "không biết … như thế nào / tại sao" is "somehow", "for some reason".
-VI_QUESTION_WORDS = frozenset(
-    "thế nào như thế nào tại sao vì sao sao bao giờ ai gì đâu bao nhiêu liệu có không".split())
+VI_QUESTION_WORDS = frozenset("nào sao giờ ai gì đâu nhiêu liệu".split())
 # Particles that may follow a clause-final "không" in a yes/no question.
 VI_QUESTION_PARTICLES = frozenset("nhỉ nhé ạ hả hở à chứ vậy thế đây đấy".split())
 VI_IMPLIED_WORDS = frozenset({"thất bại", "thiếu"})
@@ -192,11 +195,19 @@ def vietnamese_negation(text: str) -> Negation:
         if not tail and i - clause_start > 1:
             implied += 1  # a yes/no question: "Anh có nhớ không?"
             continue
+        if any(w.split()[0] in VI_NEGATORS for w in words[i + 1: i + 3]) or any(
+                w.split()[-1] in VI_NEGATORS for w in words[max(0, i - 2): i]):
+            implied += 1  # "không thể không" (cannot but: inevitably), a double negation
+            continue
+        if i - clause_start == 1 and nxt == "phải" and "?" in text:
+            implied += 1  # "Chẳng phải … sao?": a rhetorical question
+            continue
         if before == "nếu" and (not nxt or _is_punctuation(nxt) or nxt == "thì"):
             implied += 1  # "nếu không," (otherwise)
             continue
-        if nxt == "biết" and i - clause_start == 1 and \
-                any(w in VI_QUESTION_WORDS for w in words[i + 2: clause_end]):
+        if nxt == "biết" and i - clause_start == 1 and any(
+                syllable in VI_QUESTION_WORDS for w in words[i + 2: clause_end]
+                for syllable in w.split()):
             implied += 1  # ", không biết tại sao," (for some reason), with no subject
             continue
         explicit += 1
