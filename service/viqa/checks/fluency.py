@@ -19,7 +19,7 @@ _CONNECTORS = frozenset({"và", "hoặc", "hay", "and", "or"})
 # Reduplication that is grammatical: "ngày ngày", "người người", "had had".
 _REDUPLICATION_OK = frozenset(
     "ngày người nhà đời mãi đâu từng xa lâu rất nhiều dần ai gì có had that chỉ nhanh".split()
-)
+) | {"năm"}  # "năm năm": five years (năm is both the numeral and the noun)
 _DASHES = re.compile(r"\s*[-–—]\s*")
 
 
@@ -57,6 +57,15 @@ def _is_boundary(text: str, at: int, *, before: bool) -> bool:
             flagged=False),
     Example(translation="Thực hiện trách nhiệm, nhiệm vụ được giao.", direction="vi",
             flagged=False),
+    Example(translation="Chỉ còn sự im lặng, im lặng bao trùm căn phòng.", direction="vi"),
+    Example(translation="Anh ấy lau ống kính, ống kính của máy ảnh.", direction="vi"),
+    Example(translation="Ông ấy chỉ đèn chớp, đèn chớp tắt.", direction="vi"),
+    Example(translation="Họ được họ thực hiện thực hiện trong một giờ.", direction="vi"),
+    Example(translation="Họ đi đi về về mỗi ngày.", direction="vi", flagged=False),
+    Example(translation="Bà tôi nhìn tôi chằm chằm.", direction="vi", flagged=False),
+    Example(translation="Các nhà đầu tư tư nhân góp vốn.", direction="vi", flagged=False),
+    Example(translation="Họ sẽ chi 1 tỷ euro trong năm năm tới.", direction="vi", flagged=False),
+    Example(translation="Cậu sẽ mệt mỏi, mệt mỏi, và mệt mỏi.", direction="vi", flagged=False),
 ))
 def duplicated_words(context: PairContext) -> Iterator[Finding]:
     """A word or phrase repeated back to back ("truy tặng và truy tặng", "đoàn viên, đoàn viên")."""

@@ -152,6 +152,13 @@ VI_NOT_NEGATING_HEAD = frozenset({
     "bất chấp", "phi công", "phi cơ", "phi hành", "phi trường"})
 
 
+# Lexicalised compounds pyvi sometimes splits in context ("hãng hàng không" comes out as
+# "hãng hàng" + "không"): checked on the neighbouring syllables as a fallback.
+VI_LEXICAL_COMPOUNDS = frozenset({
+    "không khí", "không gian", "không quân", "hàng không", "không trung", "không tưởng",
+    "chẳng hạn", "không lưu"})
+
+
 def _is_punctuation(word: str) -> bool:
     return not any(ch.isalnum() for ch in word)
 
@@ -175,6 +182,11 @@ def vietnamese_negation(text: str) -> Negation:
             explicit += negates
             continue
         if word not in VI_NEGATORS:
+            continue
+        previous_syllable = words[i - 1].split()[-1] if i > 0 else ""
+        next_syllable = words[i + 1].split()[0] if i + 1 < len(words) else ""
+        if f"{previous_syllable} {word}" in VI_LEXICAL_COMPOUNDS or \
+                f"{word} {next_syllable}" in VI_LEXICAL_COMPOUNDS:
             continue
         after = " ".join(words[i + 1: i + 3])
         nxt = words[i + 1] if i + 1 < len(words) else ""
