@@ -42,6 +42,7 @@ class NumberMention:
     values: frozenset[float]
     strong: bool = True
     is_date: bool = False  # values are `_date_value`s: a month and a day
+    is_month: bool = False  # a month named alone: March, tháng 3
 
 
 def _key(value: float) -> float:
@@ -80,6 +81,8 @@ _NUMBER = re.compile(
 # Decades and two-digit years: 1990s, '80s, ' 70s (detokenised), mid-1990s, '71.
 _DECADE = re.compile(r"(?<![\w.,])(?:mid-?|early |late )?(?:'\s?|’\s?)?(\d{2}|\d{4})'?s(?!\w)",
                      re.IGNORECASE)
+_AFTER_THANG = re.compile(r"(?<!\w)[Tt]háng\s+$")
+_MONTH_VALUES = frozenset(float(m) for m in range(1, 13))
 _HALF_AFTER_NOUN = re.compile(r"\s+[^\W\d_]+\s+rưỡi(?!\w)")
 _YEAR_RANGE_TAIL = re.compile(r".*(?<!\d)(\d{4})\s?[-–]\s?$", re.DOTALL)
 _SHORT_YEAR = re.compile(r"(?:(?<=\s)|^)['’]\s?(\d{2})(?![\w'’])")
@@ -125,6 +128,7 @@ _EN_MONTH = re.compile(r"\b(" + _MONTH_NAMES + r")\.?(?=\s+\d)|(?<=\d\s)(" + _MO
                        + r")\b|\b(" + "|".join(m.capitalize() for m in _MONTHS if len(m) > 4
                                                or m in {"june", "july", "march", "april"})
                        + r")\b|(?<=\w )(May)\b")  # "May" is the month inside a sentence
+_EN_MONTH_RANGE = re.compile(r"\b(" + _MONTH_NAMES + r")\.?\s?[-–]\s?(" + _MONTH_NAMES + r")\b")
 _EN_DATES = (
     # March 7-19, June 6 to 7: two dates
     re.compile(r"\b(?P<month>" + _MONTH_NAMES + r")\.?\s+(?P<day>\d{1,2})\s*(?:-|–|to)\s*"
@@ -145,9 +149,11 @@ _VI_MONTH_WORDS = {
 }
 _VI_MONTH_WORD_PATTERN = "|".join(sorted(_VI_MONTH_WORDS, key=len, reverse=True))
 _VI_DATES = (
-    # 6-7 tháng 6, ngày 7 đến 19 tháng 3: two dates
-    re.compile(r"(?<![\w.,/])(?P<day>\d{1,2})\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?(?P<day2>\d{1,2})"
+    # 6-7 tháng 6, ngày 7 đến 19 tháng 3: two dates ("quý 2 đến 27 tháng 8" is one)
+    re.compile(r"(?<![\w.,/])(?P<day>\d{1,2})\s*[-–]\s*(?P<day2>\d{1,2})"
                r"\s+tháng\s+(?P<month>\d{1,2})(?!\w|[.,]\d)"),
+    re.compile(r"(?<!\w)ngày\s+(?P<day>\d{1,2})\s*(?:-|–|đến|tới)\s*(?:ngày\s+)?"
+               r"(?P<day2>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?!\w|[.,]\d)"),
     # 15/3/2024, 15/3, 15-3-2024, 15.3.2024 (a dot or dash only with the year: "2-3 ngày")
     re.compile(r"(?<![\d/.,-])(?P<day>\d{1,2})/(?P<month>\d{1,2})(?:/(?P<year>\d{2,4}))?"
                r"(?![\d/])"),
@@ -307,18 +313,26 @@ def find_numbers(text: str, lang: Lang, any_locale: bool = False) -> tuple[Numbe
         # A bare "1" in Vietnamese is most often the article "một" written as a digit
         # ("1 chai mứt" for "a jar of jam"): it excuses, but is not reported as added.
         bare_one = lang == "vi" and digits == "1" and not suffix and end == match.end()
+        month = lang == "vi" and bool(_AFTER_THANG.search(text[:start])) and values <= _MONTH_VALUES
         mentions.append(NumberMention(text[start:end], start, end,
-                                      frozenset(_key(v) for v in values), strong=not bare_one))
+                                      frozenset(_key(v) for v in values),
+                                      strong=not bare_one or month, is_month=month))
     if lang == "en":
+        for match in _EN_MONTH_RANGE.finditer(scan):  # Jan-Nov: two months
+            for group in (1, 2):
+                mentions.append(NumberMention(
+                    match.group(group), match.start(group), match.end(group),
+                    frozenset({float(_MONTHS[match.group(group).casefold()])}), is_month=True))
+        scan = _blank(scan, ((m.start, m.end) for m in mentions if m.is_month))
         for match in _EN_MONTH.finditer(scan):
             name = next(g for g in match.groups() if g).casefold()
             mentions.append(NumberMention(match.group(), match.start(), match.end(),
-                                          frozenset({float(_MONTHS[name])})))
+                                          frozenset({float(_MONTHS[name])}), is_month=True))
     else:
         for match in _VI_MONTH.finditer(scan):
             value = _VI_MONTH_WORDS.get(fold(match.group(1)), 0)
             mentions.append(NumberMention(match.group(), match.start(), match.end(),
-                                          frozenset({float(value)})))
+                                          frozenset({float(value)}), is_month=True))
     for match in _ROMAN.finditer(scan):
         token = match.group(1)
         if not token:
@@ -609,9 +623,10 @@ def _unmatched(mentions: Iterable[NumberMention], other: list[NumberMention]
     and a month written apart ("ngày 7 đến 19 tháng 3" has March 7); a plain number matches
     the day of a date on the other side."""
     other_values: set[float] = set().union(*(m.values for m in other))
-    plain = set().union(*(m.values for m in other if not m.is_date))
+    plain = set().union(*(m.values for m in other if not m.is_date and m.strong))
     dates = [_date_parts(v) for m in other if m.is_date for v in m.values]
-    months = plain | {float(month) for month, _ in dates}
+    months = set().union(*(m.values for m in other if m.is_month)) | \
+        {float(month) for month, _ in dates}
     days = {float(day) for _, day in dates}
 
     def matched(mention: NumberMention) -> bool:
