@@ -107,9 +107,11 @@ def _english_runs(text: str, tokens: list[Token]) -> Iterator[list[Token]]:
                      if (t.text[:1].islower() or t.text.split("'")[0] == "I" or (
                          k == 0 and t.text.casefold() in EN_STOPWORDS))
                      and not _joins_name(clause, k) and not _hyphen_tail(text, t)]
+            # a unit ("kg", "km") is no word; one loanword ("heroin", "web") is no clause
+            words = [w for w in words if any(ch in "aeiouy" for ch in w.casefold())]
             foreign = sum(not is_vietnamese_syllable(w) for w in words)
             short = sum(w.casefold().split("'")[0] in _EN_SHORT_WORDS for w in words)
-            if foreign >= 2 or (foreign == 1 and short >= 2):
+            if (foreign >= 2 and (short or foreign >= 3)) or (foreign == 1 and short >= 2):
                 yield clause
 
 

@@ -109,8 +109,9 @@ def negation_mismatch(context: PairContext) -> Iterator[Finding]:
         if target.any:
             return
         english_negated = True
-    elif target.explicit and not source.any:
-        english_negated = False
+    elif not source.any and (target.explicit or (
+            target.implied and back is not None and english_negation(back).explicit)):
+        english_negated = False  # "thất bại trong việc tách" read back as "failed to separate"
     else:
         return
     if back is not None:
