@@ -373,7 +373,7 @@ _EN_EXCUSING = {
     "centuries": (100,), "fortnight": (2, 14), "week": (7,), "tens": (10,),
     "monday": (2,), "tuesday": (3,), "wednesday": (4,), "thursday": (5,), "friday": (6,),
     "saturday": (7,), "mondays": (2,), "tuesdays": (3,), "wednesdays": (4,),
-    "thursdays": (5,), "fridays": (6,), "saturdays": (7,), "percent": (100,),
+    "thursdays": (5,), "fridays": (6,), "saturdays": (7,),
 }
 _EN_PLURAL_SCALES = {"hundreds": 100.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
 _VI_UNITS = {
@@ -387,7 +387,7 @@ _VI_EXCUSING = {
     "giêng": (1,), "chạp": (12,), "nhất": (1,), "hàng trăm": (100,), "hàng nghìn": (1e3,),
     "hàng ngàn": (1e3,), "hàng triệu": (1e6,), "hàng tỷ": (1e9,), "hàng chục": (10,),
     "thập kỷ": (10,), "thập kỉ": (10,), "thập niên": (10,), "thế kỷ": (100,), "thế kỉ": (100,),
-    "tuần": (7,), "phần trăm": (100,),
+    "tuần": (7,),
 }
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
