@@ -425,6 +425,14 @@ def _polarity_edits(row: Row) -> list[_Edit]:
     edits: list[_Edit] = []
     lowered = text.casefold()
     blocked = {m.start() for idiom in _POLARITY_IDIOMS for m in _whole(idiom).finditer(lowered)}
+    # only where tăng/giảm is a word of its own: "gia tăng" -> "gia giảm" or "cắt giảm" ->
+    # "cắt tăng" would make another word, not the opposite direction
+    from viqa.text.words import vietnamese_words
+
+    standalone = {w.start for w in vietnamese_words(text)
+                  if w.text.casefold() in {"tăng", "giảm", "tăng lên", "giảm xuống"}}
+    blocked |= {m.start() for word in ("tăng", "giảm") for m in _whole(word).finditer(lowered)
+                if m.start() not in standalone}
     for word in ("tăng lên", "giảm xuống", "tăng", "giảm"):
         for match in _whole(word).finditer(lowered):
             if match.start() in blocked or any(e.start == match.start() for e in edits):
