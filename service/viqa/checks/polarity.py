@@ -34,6 +34,7 @@ from viqa.text.lexicon import (
 )
 from viqa.text.negation import english_negation, vietnamese_negation
 from viqa.text.normalize import fold
+from viqa.text.words import vietnamese_words
 
 
 def _english_words(text: str, idioms: tuple[str, ...] = ()) -> list[str]:
@@ -44,15 +45,30 @@ def _english_words(text: str, idioms: tuple[str, ...] = ()) -> list[str]:
 
 
 def _vietnamese_hits(text: str, cues: tuple[str, ...], idioms: tuple[str, ...]) -> int:
-    folded = " " + re.sub(r"[^\w\s]", " ", fold(text)) + " "
+    """Cues that begin a word of `text` as pyvi segments it: "hạ" (lower) counts, "hành hạ"
+    (torment) and "bắt đầu" (begin) do not; idioms are removed first."""
+    syllables: list[str] = []
+    starts: set[int] = set()
+    for word in vietnamese_words(text):
+        key = fold(word.text)
+        if not any(ch.isalnum() for ch in key):
+            syllables.append("|")  # punctuation: no phrase spans it
+            continue
+        starts.add(len(syllables))
+        syllables.extend(key.split())
+    used = [False] * len(syllables)
+
+    def take(phrase: str) -> int:
+        parts, found = phrase.split(), 0
+        for k in sorted(starts):
+            if syllables[k: k + len(parts)] == parts and not any(used[k: k + len(parts)]):
+                used[k: k + len(parts)] = [True] * len(parts)
+                found += 1
+        return found
+
     for idiom in idioms:
-        folded = re.sub(rf"(?<!\w){re.escape(idiom)}(?!\w)", " ", folded)
-    hits = 0
-    for cue in sorted(cues, key=len, reverse=True):
-        pattern = rf"(?<!\w){re.escape(cue)}(?!\w)"
-        hits += len(re.findall(pattern, folded))
-        folded = re.sub(pattern, " ", folded)
-    return hits
+        take(idiom)
+    return sum(take(cue) for cue in sorted(cues, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
