@@ -268,6 +268,8 @@ def _lexicons() -> dict[Lang, _Lexicon]:
             add("vi", city_vi, f"city:{zone}")
     for concept, name in _gazetteer():
         add("vi", name, concept)
+        if " " in name:
+            add("vi", strip_diacritics(name), concept)  # text typed without diacritics
         add("en", strip_diacritics(name), concept)
         add("en", name, concept)
         for kind in ("Tỉnh", "Thành phố", "TP"):
