@@ -124,8 +124,15 @@ def _number_edits(row: Row) -> list[_Edit]:
         old = int(text[position])
         new = (old + 1) % 10 if not (len(digits) == 1 and old == 9) else 8
         edits.append(_Edit("digit", position, position + 1, str(new)))
+    from viqa.text.words import vietnamese_words
+
+    # a magnitude word of its own, not the syllable of "tỉ lệ" (ratio), "triệu chứng" (symptom),
+    # "tỷ giá" (exchange rate), "tỷ phú" (billionaire)
+    standalone = {w.start for w in vietnamese_words(text) if " " not in w.text}
     for magnitude in _MAGNITUDES:
         for match in _whole(magnitude).finditer(text):
+            if match.start() not in standalone:
+                continue
             edits.append(_Edit("magnitude", match.start(), match.end(),
                                _MAGNITUDE_SWAP[magnitude]))
     for match in _THOUSANDS_DOT.finditer(text):
@@ -400,6 +407,8 @@ def _date_edits(row: Row) -> list[_Edit]:
             day, month = match.group(1), match.group(2)
             if int(day) == int(month) or not 1 <= int(day) <= 31 or not 1 <= int(month) <= 12:
                 continue  # swapping would change nothing, or it is no date
+            if pattern is _WORD_DATE and int(day) > 12:
+                continue  # "ngày 6 tháng 30" is no date anyone writes; 15/3 -> 3/15 is
             s1, e1 = match.span(1)
             s2, e2 = match.span(2)
             replaced = text[match.start(): s1] + month + text[e1: s2] + day
