@@ -22,6 +22,7 @@ from viqa.text.lexicon import (
     TITLE_CONCEPTS,
     TITLE_EQUIVALENTS,
     TITLE_IDIOMS,
+    TITLE_LOOSE_ENGLISH,
     VI_NAME_BREAKERS,
     VI_SURNAMES,
     VI_WEEKDAY_NUMBERS,
@@ -254,6 +255,10 @@ def title_mismatch(context: PairContext) -> Iterator[Finding]:
     for same in TITLE_EQUIVALENTS:
         if same & set(in_english) and same & set(in_vietnamese):
             unmatched -= same
+    folded_english = fold(english)
+    unmatched -= {concept for concept in unmatched if concept in in_vietnamese and any(
+        _word_pattern(word).search(folded_english)
+        for word in TITLE_LOOSE_ENGLISH.get(concept, ()))}
     for concept in sorted(unmatched):
         on_english = concept in in_english
         span = in_english[concept] if on_english else in_vietnamese[concept]

@@ -79,12 +79,12 @@ TITLE_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "deputy": (("deputy", "vice"), ("phó",)),
     "secretary": (("secretary", "secretariat", "clerk"), ("bí thư", "thư ký")),
     "chair": (("chairman", "chairwoman", "chairperson", "president", "presidential", "chaired",
-               "chairing"), ("chủ tịch", "tổng thống")),
+               "chairing", "to chair", "chair of", "as chair", "vice chair"), ("chủ tịch", "tổng thống")),
     "minister": (("minister",), ("bộ trưởng",)),
-    # a board is no director: "board of directors" is "hội đồng quản trị"
-    "board": (("board of directors",), ("hội đồng quản trị", "hđqt")),
-    "director": (("director", "chief executive", "executive", "ceo", "managing director",
-                  "executive director"), ("giám đốc", "ceo")),
+    "director": (("director", "chief executive", "ceo", "managing director", "executive director",
+                  "chief executive officer", "chief financial officer", "chief operating officer",
+                  "chief marketing officer", "chief technology officer", "cfo", "cto", "coo",
+                  "general manager"), ("giám đốc", "ceo")),
     "peoples-committee": (("people's committee",), ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")),
     "peoples-council": (("people's council",), ("hội đồng nhân dân", "hđnd")),
     "party-committee": (("party committee",), ("tỉnh ủy", "tỉnh uỷ", "huyện ủy", "huyện uỷ",
@@ -98,7 +98,13 @@ TITLE_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 # Phrases where a title word means something else ("đối phó": to cope; "tăng trưởng": growth).
 TITLE_IDIOMS = ("đối phó", "ứng phó", "phó mặc", "phó thác", "tăng trưởng", "vice versa",
-                "premier league")
+                "premier league", "board of directors", "hội đồng quản trị")  # a board is no title
+# English words that may be rendered with a title without naming one ("Intel chief Brian
+# Krzanich" -> "Giám đốc Intel"): they excuse the title in the Vietnamese, never require it.
+TITLE_LOOSE_ENGLISH: dict[str, tuple[str, ...]] = {
+    "director": ("executive", "executives", "chief", "boss", "bosses", "head", "manager"),
+    "chair": ("chair", "chairs", "head", "leader"),
+}
 # Title concepts one language names with the other's word: a British "Business Secretary" is
 # a "Bộ trưởng" (minister).
 TITLE_EQUIVALENTS = (frozenset({"secretary", "minister"}),)
