@@ -109,6 +109,9 @@ _INTERJECTIONS = frozenset(
 _SAME_ITEM_MARKERS = frozenset(
     "sự việc cái con chiếc những các một mọi này đó kia ấy của là rất đã sẽ đang được bị cho "
     "với trong về tại từ đến và hoặc hay mà thì the of to for with in and a".split())
+# Adverbs that are grammar words; doubling them is a slip ("đã đã", "sẽ sẽ").
+_FUNCTION_ADVERBS = frozenset(
+    "đã sẽ đang cũng vẫn còn không chưa chẳng được bị chỉ hãy đừng mới vừa".split())
 _PRONOUNS = frozenset("tôi ta tao mình bạn anh chị em ông bà cô chú nó họ hắn chúng".split())
 _CLAUSE_BREAK = re.compile(r"[:;\"“”()\[\]]|--|—")
 _SENTENCE_END = re.compile(r"[.!?…]")
@@ -156,7 +159,10 @@ class _Repeat:
         k = self.j + self.n
         while k < len(self.keys) and self.keys[k] in _CONNECTORS | {"rồi"}:
             k += 1
-        return self.keys[k: k + self.n] == self.keys[self.i: self.i + self.n] or (
+        phrase = self.keys[self.i: self.i + self.n]
+        third = self.keys[k: k + self.n]
+        # a third copy, whole or its first two words ("sai lầm, rồi sai lầm, rồi sai lầm")
+        return third == phrase or (len(third) >= 2 and phrase[: len(third)] == third) or (
             self.i >= self.n + 1 and self.keys[self.i - self.n - 1: self.i - 1] ==
             self.keys[self.i: self.i + self.n]) or (
             self.i >= self.n and self.keys[self.i - self.n: self.i] ==
@@ -173,6 +179,14 @@ class _Repeat:
         by_start = {w.start: t for w, t in zip(words, tags, strict=True)}
         return (by_start.get(self.tokens[self.i].start, "X"),
                 by_start.get(self.tokens[self.j].start, "X"))
+
+    def _tag_before(self) -> str:
+        """pyvi's tag of the word just before the first copy."""
+        words = vietnamese_words(self.text)
+        tags = vietnamese_tags(self.text)
+        start = self.tokens[self.i].start
+        before = [t for w, t in zip(words, tags, strict=True) if w.end <= start]
+        return before[-1] if before else ""
 
     def is_error(self) -> bool:
         gap, word = self.gap, self.keys[self.i]
@@ -204,6 +218,10 @@ class _Repeat:
             first_tag, second_tag = self._tags()
             if first_tag == second_tag == "A" or first_tag == "M":
                 return False  # "hồng hồng" (pinkish); "năm năm" (five years)
+            if first_tag == second_tag == "R" and word not in _FUNCTION_ADVERBS:
+                return False  # "đều đều" (steadily), "rất rất"
+            if word in _PRONOUNS and self._tag_before() in {"V", "E"}:
+                return False  # "nhìn bà | bà sẽ đến": an object, then the next subject
             nxt = self.keys[self.j + 1: self.j + 3]
             if len(nxt) == 2 and nxt[0] == nxt[1] and nxt[0] != word:
                 return False  # "đi đi về về"
