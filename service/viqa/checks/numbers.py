@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from viqa.checks.base import Example, Finding, PairContext, check
 from viqa.domain import Category, Severity
-from viqa.text.numbers import NumberMention, compare_numbers
+from viqa.text.numbers import Lang, NumberMention, compare_numbers
 
 
 def _vietnamese_reading(mention: NumberMention) -> str:
@@ -36,12 +36,13 @@ def number_mismatch(context: PairContext) -> Iterator[Finding]:
     """A number (by value, in either locale) present on one side and missing on the other."""
     pair = context.pair
     assert pair.source is not None
-    source_lang = "vi" if context.direction == "vi-en" else "en"
-    comparison = compare_numbers(pair.source, source_lang, pair.translation, context.target_lang)
+    source_lang: Lang = "vi" if context.direction == "vi-en" else "en"
+    target_lang: Lang = "vi" if context.target_lang == "vi" else "en"
+    comparison = compare_numbers(pair.source, source_lang, pair.translation, target_lang)
     missing = ", ".join(m.text for m in comparison.missing)
     for added in comparison.added:
         hint = f" (the source has {missing})" if missing else ""
-        if context.target_lang == "vi" and any(m.text == added.text for m in comparison.missing):
+        if target_lang == "vi" and any(m.text == added.text for m in comparison.missing):
             hint = (" (in Vietnamese a comma marks decimals and a dot groups thousands: "
                     f"'{added.text}' reads as {_vietnamese_reading(added)})")
         yield Finding(f"Number '{added.text}' is not in the source{hint}.",

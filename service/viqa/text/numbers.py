@@ -479,18 +479,18 @@ def _english_spelled(text: str) -> list[NumberMention]:
             value = plural[first.text] * _EN_EXCUSING[second.text][0]
             mentions.append(NumberMention(text[first.start: second.end], first.start,
                                           second.end, frozenset({_key(value)}), strong=False))
-    for word in words:
-        if word.text in _EN_PLURAL_SCALES:  # "thousands of years": hàng nghìn năm
-            mentions.append(NumberMention(word.text, word.start, word.end,
-                                          frozenset({_EN_PLURAL_SCALES[word.text]})))
-        if word.text in _EN_ORDINALS:
-            mentions.append(NumberMention(word.text, word.start, word.end,
-                                          frozenset({float(_EN_ORDINALS[word.text])}),
+    for item in words:
+        if item.text in _EN_PLURAL_SCALES:  # "thousands of years": hàng nghìn năm
+            mentions.append(NumberMention(item.text, item.start, item.end,
+                                          frozenset({_EN_PLURAL_SCALES[item.text]})))
+        if item.text in _EN_ORDINALS:
+            mentions.append(NumberMention(item.text, item.start, item.end,
+                                          frozenset({float(_EN_ORDINALS[item.text])}),
                                           strong=False))
-        elif word.text in _EN_EXCUSING:
-            mentions.append(NumberMention(word.text, word.start, word.end,
+        elif item.text in _EN_EXCUSING:
+            mentions.append(NumberMention(item.text, item.start, item.end,
                                           frozenset(_key(float(v)) for v in
-                                                    _EN_EXCUSING[word.text]), strong=False))
+                                                    _EN_EXCUSING[item.text]), strong=False))
     return mentions
 
 
