@@ -92,6 +92,27 @@ class Axis:
         minus = _vietnamese_hits(text, self.vietnamese[1], self.vietnamese_idioms) > 0
         return int(plus) - int(minus)
 
+    def english_counts(self, text: str) -> tuple[int, int]:
+        words = _english_words(text, self.english_idioms)
+        return (sum(w in self.english[0] for w in words), sum(w in self.english[1] for w in words))
+
+    def vietnamese_counts(self, text: str) -> tuple[int, int]:
+        return (_vietnamese_hits(text, self.vietnamese[0], self.vietnamese_idioms),
+                _vietnamese_hits(text, self.vietnamese[1], self.vietnamese_idioms))
+
+    def swapped(self, english: str, vietnamese: str) -> int:
+        """+1 when an English rise became a Vietnamese fall, -1 for the reverse, else 0.
+
+        By counts, so one swapped cue shows in a sentence that names both ends ("exports rose,
+        imports fell"): the Vietnamese has more of one end and fewer of the other."""
+        en_plus, en_minus = self.english_counts(english)
+        vi_plus, vi_minus = self.vietnamese_counts(vietnamese)
+        if en_plus > vi_plus and vi_minus > en_minus:
+            return 1
+        if en_minus > vi_minus and vi_plus > en_plus:
+            return -1
+        return 0
+
 
 AXES = (
     Axis(("a rise", "a fall"), (EN_UP, EN_DOWN), (), (VI_UP, VI_DOWN), VI_DIRECTION_IDIOMS),
@@ -162,11 +183,15 @@ def polarity_mismatch(context: PairContext) -> Iterator[Finding]:
     end (đầu/cuối), a win as a loss (thắng/thua)."""
     english, vietnamese, back = _sides(context)
     for axis in AXES:
-        english_dir = axis.english_side(english)
-        if english_dir == 0 or axis.vietnamese_side(vietnamese) != -english_dir:
+        english_dir = axis.swapped(english, vietnamese)
+        if english_dir == 0:
             continue
-        if back is not None and axis.english_side(back) != -english_dir:
-            continue
+        if back is not None:
+            back_plus, back_minus = axis.english_counts(back)
+            en_plus, en_minus = axis.english_counts(english)
+            if (english_dir == 1 and not (back_minus > en_minus)) or (
+                    english_dir == -1 and not (back_plus > en_plus)):
+                continue  # the MT does not read the Vietnamese as the opposite
         said = {1: axis.name[0], -1: axis.name[1]}
         yield Finding(f"One side describes {said[english_dir]}, the other {said[-english_dir]}.",
                       context.whole_translation())
