@@ -45,17 +45,16 @@ def test_the_same_place_on_both_sides(english: str, vietnamese: str) -> None:
             assert mention.concepts & other, (mention, other)
 
 
-@pytest.mark.parametrize("vietnamese", [
-    "Anh trai tôi nói.",  # a pronoun starting a sentence
-    '"Anh có nhớ bệnh nhân đó không?"',
-    "Ông Nguyễn Thái Bình phát biểu.",  # a person, not the province
-    "Ngân hàng Trung ương châu Âu chiếm 6%.",
-    "nhà kinh tế trưởng châu Á-Thái Bình Dương",  # the Pacific, not Thái Bình province
-    "Hòa bình là mục tiêu.",  # peace, not Hòa Bình province
+@pytest.mark.parametrize(("vietnamese", "not_this"), [
+    ("Anh trai tôi nói.", "GB"),  # a pronoun starting a sentence
+    ('"Anh có nhớ bệnh nhân đó không?"', "GB"),
+    ("Ông Nguyễn Thái Bình phát biểu.", "vn:Thái Bình"),  # a person, not the province
+    ("Ngân hàng Trung ương châu Âu chiếm 6%.", "CN"),
+    ("nhà kinh tế trưởng châu Á-Thái Bình Dương", "vn:Thái Bình"),  # the Pacific
+    ("Hòa bình là mục tiêu.", "vn:Hòa Bình"),  # peace, not Hòa Bình province
 ])
-def test_words_that_look_like_places_are_not_reported(vietnamese: str) -> None:
-    assert not {c for m in find_places(vietnamese, "vi") if m.strong for c in m.concepts
-                if not c.startswith(("142", "150"))}
+def test_words_that_look_like_places_are_not_reported(vietnamese: str, not_this: str) -> None:
+    assert not any(not_this in m.concepts for m in find_places(vietnamese, "vi") if m.strong)
 
 
 def test_a_swapped_province_and_country_are_different_concepts() -> None:

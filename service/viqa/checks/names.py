@@ -117,10 +117,10 @@ def name_mismatch(context: PairContext) -> Iterator[Finding]:
     translation_is_vi = context.target_lang == "vi"
     english_places, vietnamese_places = find_places(english, "en"), find_places(vietnamese, "vi")
     for name, span in english_names(english):
-        if _key(name) not in vietnamese_key and not _overlaps(span, english_places):
+        if _key(name) not in vietnamese_key and not _covered(span, english_places):
             yield _name_finding(context, name, span, name_in_translation=not translation_is_vi)
     for name, span in vietnamese_person_names(vietnamese):
-        if _key(name) not in english_key and not _overlaps(span, vietnamese_places):
+        if _key(name) not in english_key and not _covered(span, vietnamese_places):
             yield _name_finding(context, name, span, name_in_translation=translation_is_vi)
     in_english = frozenset().union(*(m.concepts for m in english_places))
     in_vietnamese = frozenset().union(*(m.concepts for m in vietnamese_places))
@@ -144,8 +144,10 @@ def name_mismatch(context: PairContext) -> Iterator[Finding]:
 _THIS_COUNTRY = re.compile(r"\b(?:this|our|my) (?:country|nation)\b", re.IGNORECASE)
 
 
-def _overlaps(span: Span, places: tuple[PlaceMention, ...]) -> bool:
-    return any(p.start < span.end and span.start < p.end for p in places)
+def _covered(span: Span, places: tuple[PlaceMention, ...]) -> bool:
+    """A name that is all place ("Hà Lan", "Can Tho") is checked as a place; a person's name
+    that contains one ("Nguyễn Thái Bình") is still checked as a name."""
+    return any(p.start <= span.start and span.end <= p.end for p in places)
 
 
 _EN_WEEKDAY = re.compile(r"\b(" + "|".join(d.capitalize() for d in EN_WEEKDAYS) + r")\b")

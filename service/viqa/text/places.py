@@ -90,6 +90,9 @@ _ALIASES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "acre": (("acre", "acres"), ("mẫu Anh",)),
     "mile": (("mile", "miles"), ("dặm Anh",)),
     "north-sea": (("North Sea",), ("Biển Bắc",)),
+    "pacific": (("Pacific", "Pacific Ocean"), ("Thái Bình Dương",)),
+    "atlantic": (("Atlantic", "Atlantic Ocean"), ("Đại Tây Dương",)),
+    "indian-ocean": (("Indian Ocean",), ("Ấn Độ Dương",)),
     # Vietnamese exonyms of world cities CLDR's Vietnamese data lacks
     "city:Europe/London": ((), ("Luân Đôn",)),
     "city:Europe/Paris": ((), ("Pa-ri",)),
