@@ -93,7 +93,8 @@ class Axis:
         return int(plus) - int(minus)
 
     def english_counts(self, text: str) -> tuple[int, int]:
-        words = _english_words(text, self.english_idioms)
+        # "more", "less", "fewer" compare more often than they move ("more than 10 months")
+        words = [w for w in _english_words(text, self.english_idioms) if w not in _WEAK_CUES]
         return (sum(w in self.english[0] for w in words), sum(w in self.english[1] for w in words))
 
     def vietnamese_counts(self, text: str) -> tuple[int, int]:
@@ -113,6 +114,8 @@ class Axis:
             return -1
         return 0
 
+
+_WEAK_CUES = frozenset({"more", "less", "fewer"})
 
 AXES = (
     Axis(("a rise", "a fall"), (EN_UP, EN_DOWN), (), (VI_UP, VI_DOWN), VI_DIRECTION_IDIOMS),
