@@ -308,8 +308,9 @@ _PROVINCE_ENGLISH = {"Hà Nội": ("Hanoi", "Ha Noi"),
                      "Thành phố Hồ Chí Minh": ("Ho Chi Minh City", "HCMC", "Saigon"),
                      "Thừa Thiên Huế": ("Thua Thien Hue", "Hue")}
 # The everyday names CLDR lists under another form (Hoa Kỳ, Vương quốc Anh).
-_COUNTRY_ALIASES = [("Mỹ", ("America", "American", "Americans", "United States", "U.S.", "US")),
-                    ("nước Anh", ("Britain", "British", "England", "English", "UK", "U.K."))]
+_COUNTRY_ALIASES: list[tuple[str, tuple[str, ...]]] = [
+    ("Mỹ", ("America", "American", "Americans", "United States", "U.S.", "US")),
+    ("nước Anh", ("Britain", "British", "England", "English", "UK", "U.K."))]
 _CITY_REGIONS = ("Europe/", "America/", "Asia/", "Africa/", "Australia/")
 
 
@@ -326,7 +327,7 @@ def entity_classes() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
     from babel import Locale
 
     vi, en = Locale("vi"), Locale("en")
-    countries = []
+    countries: list[tuple[str, tuple[str, ...]]] = []
     for code, name in sorted(vi.territories.items()):
         if not code.isalpha() or code in {"EU", "EZ", "UN", "QO", "ZZ"}:
             continue  # regions and groupings, not countries
@@ -334,7 +335,8 @@ def entity_classes() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         if english and len(name) > 2:
             countries.append((_nfc(name), (english,)))
     countries += _COUNTRY_ALIASES
-    provinces = [(name, _PROVINCE_ENGLISH.get(name, (_ascii(name),))) for name in _PROVINCES]
+    provinces: list[tuple[str, tuple[str, ...]]] = [
+        (name, _PROVINCE_ENGLISH.get(name, (_ascii(name),))) for name in _PROVINCES]
     cities: dict[str, tuple[str, ...]] = {}
     for zone in sorted(zoneinfo.available_timezones()):
         if not zone.startswith(_CITY_REGIONS) or zone.count("/") != 1:
