@@ -356,7 +356,8 @@ def _is_strong(text: str, tokens: list[re.Match[str]], i: int, n: int, lang: Lan
     # part of a longer Vietnamese name: "Thái Bình Dương" is the Pacific ("Indonesia Enda
     # Kenny" is a country before a name)
     return not (joined_after and following[:1].isupper() and has_vietnamese_marks(following)
-                and is_vietnamese_syllable(following))
+                and is_vietnamese_syllable(following)
+                and all(is_vietnamese_syllable(w) for w in words))  # not "HSBC Gabon Phạm …"
 
 
 @functools.lru_cache(maxsize=4096)
