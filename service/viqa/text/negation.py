@@ -90,8 +90,12 @@ def _affixed(word: str) -> bool:
     if word in _EN_NOT_AFFIXED or len(word) < 6:
         return False
     vocabulary = _english_vocabulary()
-    if word.endswith("less") and word[:-4] in vocabulary and len(word) >= 7:
-        return True
+    if word.endswith("less") and len(word) >= 7 and (
+            word[:-4] in vocabulary or (word[-5] == "i" and word[:-5] + "y" in vocabulary)):
+        return True  # "wireless", "penniless" (penny)
+    if word.startswith(("un", "in", "im", "ir", "il")) and word.endswith(("able", "ible")) and \
+            len(word) >= 8:
+        return True  # "irreversible", "unbearable", "impossible": a negated ability
     for prefix in _EN_PREFIXES:
         stem = word[len(prefix):]
         if word.startswith(prefix) and len(stem) >= 4 and stem in vocabulary:
