@@ -86,7 +86,9 @@ def duplicated_words(context: PairContext) -> Iterator[Finding]:
                 j += 1
             if keys[j: j + n] != first:
                 continue
-            repeat = _Repeat(text, tokens, keys, i, j, n, via_connector)
+            repeat = _Repeat(text, tokens, keys, i, j, n, via_connector,
+                             _repeats_itself(context.pair.source
+                                             if context.direction == "en-vi" else None))
             if not repeat.is_error():
                 continue
             end = tokens[j + n - 1].end
@@ -101,6 +103,16 @@ def duplicated_words(context: PairContext) -> Iterator[Finding]:
     yield from _repeated_list_items(context)
 
 
+def _repeats_itself(text: str | None) -> bool:
+    """Whether an English text says a word or phrase twice in a row ("Friday, Friday")."""
+    if not text:
+        return False
+    words = [fold(t.text) for t in tokenize(text)]
+    return any(words[k: k + n] == words[k + n: k + 2 * n]
+               for n in (1, 2, 3) for k in range(len(words) - 2 * n + 1)
+               if words[k] not in {"had", "that", "is"})
+
+
 # Words whose doubling is speech, not a slip: "không, không, không", "ừm, ừm", "Nhưng, nhưng".
 _INTERJECTIONS = frozenset(
     "không có vâng dạ ừ ừm ờ à ô ôi ồ nào thôi nhưng và rồi nữa blah la no yes oh ha hà".split())
@@ -112,7 +124,8 @@ _SAME_ITEM_MARKERS = frozenset(
 # Adverbs that are grammar words; doubling them is a slip ("đã đã", "sẽ sẽ").
 _FUNCTION_ADVERBS = frozenset(
     "đã sẽ đang cũng vẫn còn không chưa chẳng được bị chỉ hãy đừng mới vừa".split())
-_PRONOUNS = frozenset("tôi ta tao mình bạn anh chị em ông bà cô chú nó họ hắn chúng".split())
+_PRONOUNS = frozenset(
+    "tôi ta tao mình bạn anh chị em ông bà cô chú nó họ hắn chúng đây đó kia".split())
 _CLAUSE_BREAK = re.compile(r"[:;\"“”()\[\]]|--|—")
 _SENTENCE_END = re.compile(r"[.!?…]")
 # Sino-Vietnamese prefixes that make a new item of the word after them: "tự phê bình, phê
@@ -140,6 +153,7 @@ class _Repeat:
     j: int
     n: int
     via_connector: bool
+    source_repeats: bool = False
 
     @property
     def gap(self) -> str:
@@ -207,6 +221,11 @@ class _Repeat:
         if self.via_connector and not (first_starts and second_ends):
             return False  # "tiếp và tiếp tục", "bán đô thị và đô thị": different words
         if gap.strip() and not self.via_connector:
+            if self.n == 1 and word in _PRONOUNS and (
+                    self.keys[self.i - 1] == "của" if self.i else False):
+                return False  # "… của tôi, tôi có thể …": one clause ends, the next begins
+            if self.source_repeats:
+                return False  # the English repeats itself too: "I jumped in, I jumped into"
             before = self.keys[self.i - 1] if self.i > 0 else ""
             if before in _DERIVATIONAL_PREFIXES:
                 return False  # "tự phê bình, phê bình": two items
@@ -220,7 +239,7 @@ class _Repeat:
                 return False  # "hồng hồng" (pinkish); "năm năm" (five years)
             if first_tag == second_tag == "R" and word not in _FUNCTION_ADVERBS:
                 return False  # "đều đều" (steadily), "rất rất"
-            if word in _PRONOUNS and self._tag_before() in {"V", "E"}:
+            if word in _PRONOUNS and self._tag_before() in {"V", "E", "N"}:
                 return False  # "nhìn bà | bà sẽ đến": an object, then the next subject
             nxt = self.keys[self.j + 1: self.j + 3]
             if len(nxt) == 2 and nxt[0] == nxt[1] and nxt[0] != word:
