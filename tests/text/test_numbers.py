@@ -102,6 +102,11 @@ def test_round_trip_in_both_locales(value: int, cents: int) -> None:
     ("called The Thirteen Factories", "gọi là The Thirteen Factories"),
     ("three generations", "ba thế hệ"),
     ("a four-year-old girl", "một cô bé bốn tuổi"),
+    ("The investment tripled from 2017.", "Khoản đầu tư tăng gấp ba lần từ năm 2017."),
+    ("celebrating its 20th anniversary", "kỷ niệm 20 năm thành lập"),
+    ("about two and a half months", "kéo dài hai tháng rưỡi"),
+    ("the third in November", "dự án thứ ba vào tháng Mười Một"),
+    ("so many over the years", "qua năm tháng rất nhiều"),
 ])
 def test_number_words_decades_and_dates_never_mismatch(english: str, vietnamese: str) -> None:
     comparison = compare_numbers(english, "en", vietnamese, "vi")
@@ -120,6 +125,7 @@ def test_number_words_decades_and_dates_never_mismatch(english: str, vietnamese:
     ("It opens on March 5, 2024.", "Mở cửa ngày 3/5/2024."),  # 3 May
     ("It opens on 5 March 2024.", "Mở cửa ngày 5 tháng 4 năm 2024."),
     ("the 13th Congress", "Đại hội lần thứ XII"),
+    ("grew 3% in three years", "tăng 3% trong bốn năm"),  # a counted Vietnamese number word
 ])
 def test_changed_values_mismatch(english: str, vietnamese: str) -> None:
     comparison = compare_numbers(english, "en", vietnamese, "vi")

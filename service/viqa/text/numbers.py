@@ -72,7 +72,7 @@ _ATTACHED_MAGNITUDE: dict[str, tuple[float, ...]] = {
     "k": (1e3, 1.0),
 }
 _UNITS = (r"kg|km2|km|cm|mm|m2|m3|mg|ml|ha|kw|kwh|mw|mwh|gw|gb|mb|tb|ghz|mhz|hz|g|l|h|p|s|x|"
-          r"ft|feet|lb|lbs|oz|mph|usd|vnd|đ|bn|b|tn|mn|mln|m|k|st|nd|rd|th")
+          r"ft|feet|lb|lbs|oz|mph|usd|vnd|đ|d|bn|b|tn|mn|mln|m|k|st|nd|rd|th")
 # A number: optionally led by a currency code (VND4, US$5), grouped or decimal, optionally
 # followed by a unit or ordinal suffix written against it (95kg, 21st, 150bn).
 _NUMBER = re.compile(
@@ -165,7 +165,8 @@ _VI_DATES = (
     re.compile(r"(?<![\w.,])(?P<day>\d{1,2})\s+tháng\s+(?P<month>\d{1,2})(?!\w|[.,]\d)"),
 )
 _VI_MONTH = re.compile(r"(?<!\w)[Tt]háng\s+((?:" + "|".join(
-    w.capitalize() for w in sorted(_VI_MONTH_WORDS, key=len, reverse=True)) + r")|giêng|chạp)(?!\w)")
+    form for w in sorted(_VI_MONTH_WORDS, key=len, reverse=True)
+    for form in (w.title(), w.capitalize())) + r")|giêng|chạp)(?!\w)")
 
 
 def _date_value(day: int, month: int) -> float | None:
@@ -368,7 +369,9 @@ _EN_ORDINALS = {
 _EN_EXCUSING = {
     "a": (1,), "an": (1,), "another": (1,), "single": (1,), "once": (1,), "each": (1,),
     "per": (1,), "every": (1,), "twice": (2,), "double": (2,), "both": (2,), "pair": (2,),
-    "couple": (2,), "triple": (3,), "dozen": (12,), "dozens": (12, 10), "half": (0.5, 50, 6),
+    "couple": (2,), "triple": (3,), "tripled": (3,), "thrice": (3,), "quadruple": (4,),
+    "quadrupled": (4,), "doubled": (2,), "biannual": (2,), "biennial": (2,), "bi": (2,),
+    "dozen": (12,), "dozens": (12, 10), "half": (0.5, 50),
     "quarter": (0.25, 25, 3), "decade": (10,), "decades": (10,), "century": (100,),
     "centuries": (100,), "fortnight": (2, 14), "week": (7,), "tens": (10,),
     "monday": (2,), "tuesday": (3,), "wednesday": (4,), "thursday": (5,), "friday": (6,),
@@ -376,6 +379,11 @@ _EN_EXCUSING = {
     "thursdays": (5,), "fridays": (6,), "saturdays": (7,),
 }
 _EN_PLURAL_SCALES = {"hundreds": 100.0, "thousands": 1e3, "millions": 1e6, "billions": 1e9}
+_HALF_OF_YEAR = re.compile(r"\b(?:first|second|last|latter)\s+$", re.IGNORECASE)
+# Vietnamese counts a number word followed by one of these: "bốn năm" (four years), "ba thế hệ".
+# ("hai người" is also "you two", "năm tháng" is "the years": measured on human translations)
+_VI_COUNTED = frozenset("""năm tháng ngày tuần giờ tiếng phút giây lần quý thế đời con cái chiếc
+bản nước tỉnh thành huyện công ty dự án điểm phần""".split())
 _VI_UNITS = {
     "không": 0, "linh": 0, "lẻ": 0, "một": 1, "mốt": 1, "hai": 2, "ba": 3, "bốn": 4, "tư": 4,
     "năm": 5, "lăm": 5, "sáu": 6, "bảy": 7, "bẩy": 7, "tám": 8, "chín": 9, "mười": 10,
@@ -463,7 +471,7 @@ def _english_spelled(text: str) -> list[NumberMention]:
             j += 1
         value = total + current
         start, end = words[i].start, words[j - 1].end
-        strong = has_scale or biggest_unit >= 2
+        strong = has_scale or biggest_unit >= 2 or value == 0
         if text[start].isupper() and text[:start].strip() and \
                 text[:start].rstrip()[-1:] not in ".!?:\"“(":
             strong = False  # "The Thirteen Factories": a name
@@ -488,9 +496,11 @@ def _english_spelled(text: str) -> list[NumberMention]:
                                           frozenset({float(_EN_ORDINALS[item.text])}),
                                           strong=False))
         elif item.text in _EN_EXCUSING:
-            mentions.append(NumberMention(item.text, item.start, item.end,
-                                          frozenset(_key(float(v)) for v in
-                                                    _EN_EXCUSING[item.text]), strong=False))
+            values = {_key(float(v)) for v in _EN_EXCUSING[item.text]}
+            if item.text == "half" and _HALF_OF_YEAR.search(text[: item.start]):
+                values.add(6.0)  # "the first half" is "6 tháng đầu năm"
+            mentions.append(NumberMention(item.text, item.start, item.end, frozenset(values),
+                                          strong=False))
     return mentions
 
 
@@ -571,10 +581,17 @@ def _vietnamese_spelled(text: str) -> list[NumberMention]:
                 break
             j += 1
             prefixes.add(_key(total + current))
-        # every prefix too: "một triệu năm" is a million years, not 1,000,005
-        mentions.append(NumberMention(text[words[i].start: words[j - 1].end], words[i].start,
-                                      words[j - 1].end, frozenset(prefixes), strong=False))
+        # every prefix too: "một triệu năm" is a million years, not 1,000,005. A count of two
+        # or more before a counted noun must be in the source like a digit ("bốn năm").
+        counted = j < len(words) and words[j].text in _VI_COUNTED and \
+            not text[words[j - 1].end: words[j].start].strip() and \
+            j - i == 1 and _VI_UNITS.get(words[i].text, 0) >= 2 and \
+            words[i].text not in {"tư", "năm"}  # "năm" is far more often "year"
         after = j + 1 if j + 1 < len(words) and words[j + 1].text == "rưỡi" else None
+        if after is not None:
+            prefixes.add(_key(total + current + 0.5))
+        mentions.append(NumberMention(text[words[i].start: words[j - 1].end], words[i].start,
+                                      words[j - 1].end, frozenset(prefixes), strong=counted))
         if after is not None:  # "hai tháng rưỡi": two and a half months
             mentions.append(NumberMention(text[words[i].start: words[after].end],
                                           words[i].start, words[after].end,
