@@ -4,6 +4,8 @@ stray fragments. They need no source, so they run on translation-only input too.
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -103,6 +105,20 @@ def duplicated_words(context: PairContext) -> Iterator[Finding]:
     yield from _repeated_list_items(context)
 
 
+@functools.lru_cache(maxsize=256)
+def _word_index(text: str) -> tuple[frozenset[int], frozenset[int]]:
+    """pyvi's word starts and ends in `text` (computed once a text)."""
+    words = vietnamese_words(text)
+    return frozenset(w.start for w in words), frozenset(w.end for w in words)
+
+
+@functools.lru_cache(maxsize=256)
+def _tags_by_start(text: str) -> dict[int, str]:
+    """pyvi's tag of each word of `text`, by the word's start (tagged only when asked)."""
+    words = vietnamese_words(text)
+    return {w.start: t for w, t in zip(words, vietnamese_tags(text), strict=True)}
+
+
 def _repeats_itself(text: str | None) -> bool:
     """Whether an English text says a word or phrase twice in a row ("Friday, Friday")."""
     if not text:
@@ -161,9 +177,7 @@ class _Repeat:
 
     def _word_edges(self) -> tuple[bool, bool, bool, bool]:
         """Whether each copy starts and ends on a pyvi word boundary."""
-        words = vietnamese_words(self.text)
-        starts = {w.start for w in words}
-        ends = {w.end for w in words}
+        starts, ends = _word_index(self.text)
         first = (self.tokens[self.i], self.tokens[self.i + self.n - 1])
         second = (self.tokens[self.j], self.tokens[self.j + self.n - 1])
         return (first[0].start in starts, first[1].end in ends,
@@ -185,22 +199,20 @@ class _Repeat:
     def _one_word(self) -> bool:
         """Both copies of a single syllable inside one pyvi word: "chằm chằm", "ngày ngày"."""
         start, end = self.tokens[self.i].start, self.tokens[self.j].end
-        return any(w.start <= start and end <= w.end for w in vietnamese_words(self.text))
+        words = vietnamese_words(self.text)
+        k = bisect.bisect_right([w.start for w in words], start)
+        return bool(k) and words[k - 1].end >= end
 
     def _tags(self) -> tuple[str, str]:
-        words = vietnamese_words(self.text)
-        tags = vietnamese_tags(self.text)
-        by_start = {w.start: t for w, t in zip(words, tags, strict=True)}
+        by_start = _tags_by_start(self.text)
         return (by_start.get(self.tokens[self.i].start, "X"),
                 by_start.get(self.tokens[self.j].start, "X"))
 
     def _tag_before(self) -> str:
         """pyvi's tag of the word just before the first copy."""
         words = vietnamese_words(self.text)
-        tags = vietnamese_tags(self.text)
-        start = self.tokens[self.i].start
-        before = [t for w, t in zip(words, tags, strict=True) if w.end <= start]
-        return before[-1] if before else ""
+        k = bisect.bisect_right([w.end for w in words], self.tokens[self.i].start)
+        return vietnamese_tags(self.text)[k - 1] if k else ""
 
     def is_error(self) -> bool:
         gap, word = self.gap, self.keys[self.i]
