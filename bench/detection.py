@@ -122,10 +122,11 @@ def seed_sets(meaning: bool) -> dict[str, Any]:
     from viqa.inputs import read_labelled
 
     embedder = None
-    if meaning:
-        from viqa.cli import _load_embedder
+    if meaning:  # the embedder the service would build, without MT (rows bring no Vietnamese)
+        from viqa.checking import CheckingService
+        from viqa.settings import Settings
 
-        embedder = _load_embedder("all-MiniLM-L6-v2", True)
+        embedder = CheckingService.load(Settings(mt_enabled=False)).options.embedder
     options = CheckOptions(embedder=embedder)
     out: dict[str, Any] = {"meaning": embedder is not None}
     for name in SEED_SETS:
