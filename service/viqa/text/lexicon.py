@@ -78,8 +78,8 @@ TITLE_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "deputy+minister": (("deputy minister", "vice minister"), ("thứ trưởng",)),
     "deputy": (("deputy", "vice"), ("phó",)),
     "secretary": (("secretary", "secretariat", "clerk"), ("bí thư", "thư ký")),
-    "chair": (("chairman", "chairwoman", "chairperson", "president", "presidential", "chaired",
-               "chairing", "to chair", "chair of", "as chair", "vice chair"), ("chủ tịch", "tổng thống")),
+    "chair": (("chairman", "chairwoman", "chairperson", "president", "presidential", "chair of",
+               "as chair", "vice chair"), ("chủ tịch", "tổng thống")),
     "minister": (("minister",), ("bộ trưởng",)),
     "director": (("director", "chief executive", "ceo", "managing director", "executive director",
                   "chief executive officer", "chief financial officer", "chief operating officer",
@@ -103,7 +103,8 @@ TITLE_IDIOMS = ("đối phó", "ứng phó", "phó mặc", "phó thác", "tăng 
 # Krzanich" -> "Giám đốc Intel"): they excuse the title in the Vietnamese, never require it.
 TITLE_LOOSE_ENGLISH: dict[str, tuple[str, ...]] = {
     "director": ("executive", "executives", "chief", "boss", "bosses", "head", "manager"),
-    "chair": ("chair", "chairs", "head", "leader"),
+    # The verb ("chaired the meeting" = "chủ trì cuộc họp") names no title of its own.
+    "chair": ("chair", "chairs", "chaired", "chairing", "head", "leader"),
 }
 # Title concepts one language names with the other's word: a British "Business Secretary" is
 # a "Bộ trưởng" (minister).
