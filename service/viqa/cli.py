@@ -224,6 +224,11 @@ def check(
             directions = _directions(True, request.source is None)
     except (InputError, ValueError) as exc:
         raise _fail(str(exc)) from exc
+    from viqa.translate.models import looks_like_path
+
+    for flag, name in (("--model", model), ("--reverse-model", reverse_model)):
+        if name is not None and looks_like_path(name) and not Path(name).expanduser().is_dir():
+            raise _fail(f"{flag} {name}: no such folder")
     policy = _policy(settings, tenant, glossary)
     report = _run(_load_service(settings, directions=directions), request, policy)
     _emit(report, as_json=as_json, output=output, show_all=show_all)
