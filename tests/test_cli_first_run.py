@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+import viqa as package
 from tests.conftest import SEEDS
 from viqa.settings import Settings
 from viqa.translate.models import ModelUnavailable, load_translator, looks_like_path
@@ -17,8 +18,12 @@ from viqa.translate.models import ModelUnavailable, load_translator, looks_like_
 
 def viqa(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None,
          timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    # This checkout's package, also from another working directory.
+    here = str(Path(package.__file__).resolve().parents[1])
+    path = os.pathsep.join([here, *filter(None, [os.environ.get("PYTHONPATH")])])
     return subprocess.run([sys.executable, "-m", "viqa.cli", *args], capture_output=True,
-                          text=True, timeout=timeout, env={**os.environ, **(env or {})}, cwd=cwd)
+                          text=True, timeout=timeout, cwd=cwd,
+                          env={**os.environ, "PYTHONPATH": path, **(env or {})})
 
 
 @pytest.mark.parametrize("flag", ["--model", "--reverse-model"])
@@ -47,3 +52,32 @@ def test_model_hints_name_settings_that_exist(tmp_path: Path) -> None:
     assert hasattr(settings, "mt_model") and hasattr(settings, "mt_reverse_model")
     with pytest.raises(ModelUnavailable, match="no such folder"):
         load_translator(str(tmp_path / "absent"), direction="vi-en", settings=settings)
+
+
+def test_keys_create_names_its_database_and_list_and_revoke_work(tmp_path: Path) -> None:
+    from viqa.store.db import Database
+    from viqa.store.keys import authenticate
+
+    database = tmp_path / "here.db"
+    env = {"VIQA_DATABASE_URL": f"sqlite:///{database}"}
+    created = viqa("keys", "create", "--tenant", "demo", "--role", "plugin", env=env,
+                   cwd=tmp_path)
+    assert created.returncode == 0, created.stderr
+    key = created.stdout.splitlines()[-1]
+    assert created.stdout == key + "\n" and key.startswith("viqa_")
+    assert str(database) in created.stderr.replace("\n", "")
+    key_id = key.split("_")[1]
+
+    listed = viqa("keys", "list", env=env, cwd=tmp_path)
+    assert listed.returncode == 0 and key_id in listed.stdout and "plugin" in listed.stdout
+    assert key.split("_", 2)[2] not in listed.stdout  # never the secret
+
+    with Database(env["VIQA_DATABASE_URL"]).session() as session:
+        assert authenticate(session, key) is not None
+    revoked = viqa("keys", "revoke", key_id, env=env, cwd=tmp_path)
+    assert revoked.returncode == 0 and f"revoked plugin key {key_id}" in revoked.stderr
+    with Database(env["VIQA_DATABASE_URL"]).session() as session:
+        assert authenticate(session, key) is None
+    again = viqa("keys", "revoke", "nope", env=env, cwd=tmp_path)
+    assert again.returncode == 2 and "viqa keys list" in again.stderr
+    assert not (tmp_path / "viqa.db").exists()

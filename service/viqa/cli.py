@@ -416,12 +416,70 @@ def keys_create(
 
     if role not in ROLES:
         raise _fail(f"--role must be one of {', '.join(ROLES)}")
-    db = Database(Settings().database_url)
+    url = Settings().database_url
+    db = Database(url)
     migrate(db.engine)
     with db.session() as session:
         key = create_key(session, tenant, role)
-    err.print(f"created a {role} key for tenant {tenant!r}; it is shown once:", highlight=False)
+    err.print(f"created a {role} key for tenant {tenant!r} in {_database_shown(url)} "
+              "(the server must use this database: VIQA_DATABASE_URL); it is shown once:",
+              highlight=False)
     sys.stdout.write(key + "\n")
+
+
+def _database_shown(url: str) -> str:
+    """The database as a user can find it: a SQLite file's absolute path, another URL
+    without its password."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return str(Path(parsed.database).resolve())  # type: ignore[arg-type]
+    return parsed.render_as_string(hide_password=True)
+
+
+@keys_app.command("list")
+def keys_list(
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant's keys.")] = None,
+) -> None:
+    """Every key's id, tenant, role, creation and revocation time (never a secret)."""
+    from viqa.store.db import Database, migrate
+    from viqa.store.keys import list_keys
+    from viqa.store.tenants import find_tenant
+
+    url = Settings().database_url
+    db = Database(url)
+    migrate(db.engine)
+    with db.session() as session:
+        tenant_id = find_tenant(session, tenant) if tenant is not None else None
+        if tenant is not None and tenant_id is None:
+            raise _fail(f"no tenant {tenant!r} in {_database_shown(url)}")
+        keys = list_keys(session, tenant_id)
+    table = Table(title=f"API keys ({_database_shown(url)})")
+    for column in ("id", "tenant", "role", "created", "revoked"):
+        table.add_column(column)
+    for info in keys:
+        table.add_row(info.key_id, info.tenant, info.role, f"{info.created_at:%Y-%m-%d %H:%M}Z",
+                      f"{info.revoked_at:%Y-%m-%d %H:%M}Z" if info.revoked_at else "")
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (`viqa keys list`) or the key.")],
+) -> None:
+    """Revoke a key: it gets 401 from then on."""
+    from viqa.store.db import Database, migrate
+    from viqa.store.keys import revoke_key
+
+    url = Settings().database_url
+    db = Database(url)
+    migrate(db.engine)
+    with db.session() as session:
+        info = revoke_key(session, key_id)
+    if info is None:
+        raise _fail(f"no key {key_id!r} in {_database_shown(url)}; `viqa keys list` shows them")
+    err.print(f"revoked {info.role} key {info.key_id} of tenant {info.tenant!r}", highlight=False)
 
 
 @app.command()

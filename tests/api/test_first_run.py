@@ -34,3 +34,26 @@ async def test_docs_pages_load_only_local_assets(settings, page: str) -> None:
         policy = html.headers["content-security-policy"]
         assert "script-src 'self'" in policy and "https:" not in policy
         assert (await viqa.http.get("/openapi.json")).status_code == 200
+
+
+async def test_admin_lists_and_revokes_its_own_tenants_keys(settings) -> None:
+    async with in_process(settings) as viqa:
+        admin = viqa.headers("t", "admin")
+        plugin_key = viqa.key("t", "plugin")
+        other_key = viqa.key("other", "plugin")
+        plugin = {"Authorization": f"Bearer {plugin_key}"}
+        assert (await viqa.http.get("/v1/keys", headers=plugin)).status_code == 403
+        listed = (await viqa.http.get("/v1/keys", headers=admin)).json()
+        assert {k["role"] for k in listed} == {"admin", "plugin"}
+        assert all(k["tenant"] == "t" and "key" not in k for k in listed)
+        assert all(k["created_at"].endswith(("Z", "+00:00")) for k in listed)
+
+        other_id = other_key.split("_")[1]
+        assert (await viqa.http.delete(f"/v1/keys/{other_id}", headers=admin)).status_code == 404
+        plugin_id = plugin_key.split("_")[1]
+        assert (await viqa.http.get("/v1/glossary", headers=plugin)).status_code == 200
+        revoked = await viqa.http.delete(f"/v1/keys/{plugin_id}", headers=admin)
+        assert revoked.status_code == 200 and revoked.json()["revoked_at"]
+        assert (await viqa.http.get("/v1/glossary", headers=plugin)).status_code == 401
+        other = {"Authorization": f"Bearer {other_key}"}
+        assert (await viqa.http.get("/v1/glossary", headers=other)).status_code == 200

@@ -185,6 +185,16 @@ class KeyPublic(BaseModel):
     tenant: str
 
 
+class KeyListed(BaseModel):
+    """A key without its secret; `id` is the part after `viqa_` in the key."""
+
+    id: str
+    role: str
+    tenant: str
+    created_at: UtcDatetime
+    revoked_at: UtcDatetime | None = None
+
+
 class TenantSettingsPublic(BaseModel):
     """Per-tenant settings; null means the server's default."""
 
