@@ -81,3 +81,45 @@ def test_keys_create_names_its_database_and_list_and_revoke_work(tmp_path: Path)
     again = viqa("keys", "revoke", "nope", env=env, cwd=tmp_path)
     assert again.returncode == 2 and "viqa keys list" in again.stderr
     assert not (tmp_path / "viqa.db").exists()
+
+
+def test_version() -> None:
+    from viqa import __version__
+
+    result = viqa("--version")
+    assert result.returncode == 0 and result.stdout == f"viqa {__version__}\n"
+
+
+def test_no_loading_noise_unless_verbose() -> None:
+    seed = str(SEEDS / "vinh-long-2023.vi.txt")
+    quiet = viqa("check", "--translation", seed, "--no-mt")
+    assert quiet.returncode == 1, quiet.stderr
+    assert "Loading weights" not in quiet.stderr and "%|" not in quiet.stderr
+    loud = viqa("--verbose", "check", "--translation", seed, "--no-mt")
+    assert loud.returncode == 1 and "Loading weights" in loud.stderr
+
+
+def test_serve_logs_no_migration_lines(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    here = str(Path(package.__file__).resolve().parents[1])
+    server = subprocess.Popen(
+        [sys.executable, "-m", "viqa.cli", "serve", "--port", str(port), "--no-jobs"],
+        stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True, cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": here, "VIQA_MT_ENABLED": "0",
+             "VIQA_DATABASE_URL": f"sqlite:///{tmp_path / 'v.db'}"})
+    lines: list[str] = []
+    try:
+        assert server.stderr is not None
+        for line in server.stderr:
+            lines.append(line)
+            if "Uvicorn running" in line:
+                break
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    assert any("ready on sqlite" in line for line in lines), lines
+    assert not [line for line in lines if "alembic" in line or "Loading" in line], lines

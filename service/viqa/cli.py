@@ -32,6 +32,42 @@ EXIT_FLAGGED, EXIT_BAD_INPUT = 1, 2
 PROGRESS_MIN_SEGMENTS = 200
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from viqa import __version__
+
+        sys.stdout.write(f"viqa {__version__}\n")
+        raise typer.Exit()
+
+
+def quiet_loading(*, verbose: bool, downloading: bool) -> None:
+    """Without --verbose: no weights-loading progress bars (transformers and the hub read
+    HF_HUB_DISABLE_PROGRESS_BARS when imported, which is after this), no Alembic or
+    sentence-transformers INFO lines;
+    `viqa models` keeps its download progress."""
+    import logging
+    import os
+
+    if verbose:
+        return
+    if not downloading:
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    for name in ("alembic", "sentence_transformers"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Show model-loading progress and migration lines.")] = False,
+) -> None:
+    quiet_loading(verbose=verbose, downloading=ctx.invoked_subcommand == "models")
+
+
 def _fail(message: str) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(EXIT_BAD_INPUT)
