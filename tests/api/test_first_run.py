@@ -57,3 +57,14 @@ async def test_admin_lists_and_revokes_its_own_tenants_keys(settings) -> None:
         assert (await viqa.http.get("/v1/glossary", headers=plugin)).status_code == 401
         other = {"Authorization": f"Bearer {other_key}"}
         assert (await viqa.http.get("/v1/glossary", headers=other)).status_code == 200
+
+
+async def test_the_webhook_body_is_in_the_openapi_document(settings) -> None:
+    async with in_process(settings) as viqa:
+        schema = (await viqa.http.get("/openapi.json")).json()
+    hook = schema["webhooks"]["job-finished"]["post"]
+    ref = hook["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    event = schema["components"]["schemas"][ref.rsplit("/", 1)[1]]
+    assert set(event["properties"]) == {"type", "job_id", "external_id", "url", "sentences",
+                                        "flagged", "error"}
+    assert event["properties"]["type"]["enum"] == ["job.completed", "job.failed"]

@@ -99,6 +99,7 @@ def create_app(settings: Settings, *, service: CheckingService | None = None,
                   docs_url=None, redoc_url=None)
     errors.install(app)
     docs.install(app)
+    docs.document_webhooks(app)
     for module in (check, jobs, articles, admin, review):
         app.include_router(module.router, responses=COMMON_ERRORS)
     app.include_router(health.router)

@@ -12,6 +12,8 @@ from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
+from viqa.api.schemas import WebhookEvent
+
 ASSETS = Path(fastapi_offline.__file__).resolve().parent / "static"
 PREFIX = "/docs-static"
 
@@ -42,3 +44,14 @@ def install(app: FastAPI) -> None:
             openapi_url=openapi_url, title=f"{app.title} – API reference",
             redoc_js_url=f"{PREFIX}/redoc.standalone.js",
             redoc_favicon_url=f"{PREFIX}/favicon.png", with_google_fonts=False)
+
+
+def document_webhooks(app: FastAPI) -> None:
+    """The webhook a job's `callback_url` receives, in the OpenAPI document's `webhooks`."""
+
+    @app.webhooks.post("job-finished")
+    def job_finished(body: WebhookEvent) -> None:
+        """Sent when a job is done or has failed, retried with backoff until your endpoint
+        answers 2xx; `webhook-id` stays the same across retries (de-duplicate on it). Verify
+        it with `viqa.client.verify_webhook(secret, headers, body)` or any Standard Webhooks
+        library (secret: GET /v1/webhook-secret)."""

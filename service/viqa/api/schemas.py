@@ -160,6 +160,24 @@ class JobPublic(BaseModel):
     result: ReportPublic | None = None
 
 
+class WebhookEvent(BaseModel):
+    """The body of a webhook, POSTed to a job's `callback_url` when the job ends, signed with
+    the Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
+    It is a summary: fetch `url` (GET /v1/jobs/{id}) for the report."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"type": "job.completed", "job_id": "6f1c0e…", "external_id": "article-42",
+         "url": "/v1/jobs/6f1c0e…", "sentences": 80, "flagged": 3}]})
+
+    type: Literal["job.completed", "job.failed"]
+    job_id: str
+    external_id: str | None = Field(description="The external_id the job was submitted with.")
+    url: str = Field(description="Where to GET the job with its full result.")
+    sentences: int | None = Field(default=None, description="Sentences checked (completed).")
+    flagged: int | None = Field(default=None, description="Sentences flagged (completed).")
+    error: str | None = Field(default=None, description="Why the job failed (failed only).")
+
+
 class JobSummary(BaseModel):
     id: str
     status: str
