@@ -68,3 +68,44 @@ async def test_the_webhook_body_is_in_the_openapi_document(settings) -> None:
     assert set(event["properties"]) == {"type", "job_id", "external_id", "url", "sentences",
                                         "flagged", "error"}
     assert event["properties"]["type"]["enum"] == ["job.completed", "job.failed"]
+
+
+async def test_error_messages_say_what_to_send(settings) -> None:
+    async with in_process(settings) as viqa:
+        plugin = viqa.headers("t", "plugin")
+        key = plugin["Authorization"].removeprefix("Bearer ")
+
+        async def error(status: int, **kwargs: object) -> dict:
+            answer = await viqa.http.post("/v1/check", **kwargs)  # type: ignore[arg-type]
+            assert answer.status_code == status, answer.text
+            return answer.json()["error"]
+
+        empty = await error(422, content=b"", headers={**plugin,
+                                                       "content-type": "application/json"})
+        assert empty["code"] == "empty_body" and "application/json" in empty["message"]
+        text = await error(415, content=b'{"translation": "x"}',
+                           headers={**plugin, "content-type": "text/plain"})
+        assert "Content-Type: application/json" in text["message"]
+        assert "'text/plain'" in text["message"]
+        listed = await error(422, json=["Xin chào."], headers=plugin)
+        assert "JSON object" in listed["message"]
+
+        bare = await error(401, json={"translation": "x"}, headers={"Authorization": key})
+        assert "Bearer <key>" in bare["message"] and key not in bare["message"]
+        basic = await error(401, json={"translation": "x"},
+                            headers={"Authorization": "Basic dTpw"})
+        assert "'Bearer <key>'" in basic["message"]
+        none = await error(401, json={"translation": "x"})
+        assert "viqa keys create" in none["message"]
+
+        reviewer = await error(403, json={"translation": "x"},
+                               headers=viqa.headers("t", "reviewer"))
+        assert "plugin or admin" in reviewer["message"] and "reviewer" in reviewer["message"]
+
+        upper = await viqa.http.post("/v1/check", headers=plugin, json={
+            "source": "Hello.", "translation": "Xin chào.", "source_lang": "EN",
+            "target_lang": "VI"})
+        assert upper.status_code == 200 and upper.json()["direction"] == "en-vi"
+        french = await error(422, headers=plugin,
+                             json={"translation": "Bonjour.", "source_lang": "fr"})
+        assert french["field"] == "source_lang" and "'en' or 'vi'" in french["message"]

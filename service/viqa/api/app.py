@@ -49,6 +49,7 @@ COMMON_ERRORS: dict[int | str, dict] = {
         (403, "the key's role does not admit this route"),
         (404, "not found, or another tenant's"),
         (408, "the body did not arrive within VIQA_BODY_TIMEOUT_S"), (413, "over a size limit"),
+        (415, "the body is not sent as application/json"),
         (422, "invalid input; the field is named"),
         (429, "rate limited; see Retry-After"), (503, "database unavailable or queue full"))
 }

@@ -69,6 +69,12 @@ class CheckRequest(BaseModel):
     format: Literal["text", "html"] = "text"
     threshold: Threshold | None = None
 
+    @field_validator("source_lang", "target_lang", "format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        """"EN", " Vi ", "HTML": the codes are case-insensitive."""
+        return value.strip().lower() if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _one_input(self) -> CheckRequest:
         self.to_request()  # the request's own rules (viqa.checking.CheckRequest) raise here
