@@ -109,3 +109,14 @@ async def test_error_messages_say_what_to_send(settings) -> None:
         french = await error(422, headers=plugin,
                              json={"translation": "Bonjour.", "source_lang": "fr"})
         assert french["field"] == "source_lang" and "'en' or 'vi'" in french["message"]
+
+
+async def test_readyz_names_the_model_settings_that_exist(tmp_path) -> None:
+    settings = settings_for(tmp_path, meaning_enabled=False, mt_enabled=True,
+                            models_dir=tmp_path / "models")
+    async with in_process(settings) as viqa:
+        ready = (await viqa.http.get("/readyz")).json()
+    missing = ready["missing_models"]
+    assert ready["degraded"] and "VIQA_MT_MODEL" in missing["mt vi-en"]
+    assert "VIQA_MT_REVERSE_MODEL" in missing["mt en-vi"]
+    assert not [m for m in missing.values() if "pass --model" in m]

@@ -87,6 +87,14 @@ LOCAL_MODEL_HINT = ("set VIQA_MT_MODEL (vi→en) or VIQA_MT_REVERSE_MODEL (en→
 """What to do when no MT model can be had, naming the settings that exist."""
 
 
+def local_model_hint(direction: str) -> str:
+    """LOCAL_MODEL_HINT for one direction: the setting and the `viqa check` option for it."""
+    setting, option = (("VIQA_MT_MODEL", "--model") if direction == "vi-en"
+                       else ("VIQA_MT_REVERSE_MODEL", "--reverse-model"))
+    return (f"set {setting} to a local {direction.replace('-', '→')} model folder "
+            f"(`viqa check {option} FOLDER` for one run)")
+
+
 def looks_like_path(name: str) -> bool:
     """A model name meant as a folder rather than a registry name or hub id ("owner/repo"):
     absolute, home- or dot-relative."""
@@ -186,7 +194,8 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
     registry = Registry.load(models_dir)
     name = name or registry.default_for(direction)
     if name is None:
-        raise ModelUnavailable(f"no MT model configured for {direction}; {LOCAL_MODEL_HINT}")
+        raise ModelUnavailable(
+            f"no MT model configured for {direction}; {local_model_hint(direction)}")
     local = Path(name).expanduser()
     if looks_like_path(name) and not local.is_dir():
         raise ModelUnavailable(f"MT model {name}: no such folder")
@@ -210,7 +219,7 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
         if not auto_pull:
             raise ModelUnavailable(
                 f"MT model {name} is not installed; run `viqa models pull {name}` on a machine "
-                f"with internet, or {LOCAL_MODEL_HINT}")
+                f"with internet, or {local_model_hint(direction)}")
         folder = pull(name, models_dir=models_dir, directions=(direction,), settings=settings)
     manifest = read_manifest(folder)
     return CTranslate2Translator(folder, source_lang=source_lang, target_lang=target_lang,
