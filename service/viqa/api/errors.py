@@ -72,7 +72,7 @@ def install(app: FastAPI) -> None:
             return error_response(422, "invalid_json", "the request body is not valid JSON",
                                   "body")
         if tuple(first.get("loc", ())) == ("body",):
-            whole = _whole_body_error(request, kind)
+            whole = _whole_body_error(request, str(kind))
             if whole is not None:
                 return error_response(*whole, "body")
         message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
