@@ -120,3 +120,18 @@ async def test_readyz_names_the_model_settings_that_exist(tmp_path) -> None:
     assert ready["degraded"] and "VIQA_MT_MODEL" in missing["mt vi-en"]
     assert "VIQA_MT_REVERSE_MODEL" in missing["mt en-vi"]
     assert not [m for m in missing.values() if "pass --model" in m]
+
+
+async def test_a_chunked_body_over_the_limit_is_413(settings) -> None:
+    async def chunks():
+        yield b'{"translation": "'
+        for _ in range(48):
+            yield b"x" * 65_536  # 3 MB in all, no Content-Length
+        yield b'"}'
+
+    async with in_process(settings) as viqa:
+        answer = await viqa.http.post("/v1/check", content=chunks(),
+                                      headers={**viqa.headers("t", "plugin"),
+                                               "content-type": "application/json"})
+    assert answer.status_code == 413, answer.text
+    assert answer.json()["error"]["code"] == "body_too_large"
