@@ -66,6 +66,10 @@ def test_keys_create_names_its_database_and_list_and_revoke_work(tmp_path: Path)
     key = created.stdout.splitlines()[-1]
     assert created.stdout == key + "\n" and key.startswith("viqa_")
     assert str(database) in created.stderr.replace("\n", "")
+    assert "a new database is created" in created.stderr.replace("\n", " ")
+    second = viqa("keys", "create", "--tenant", "demo", "--role", "admin", env=env,
+                  cwd=tmp_path)
+    assert second.returncode == 0 and "new database" not in second.stderr.replace("\n", " ")
     key_id = key.split("_")[1]
 
     listed = viqa("keys", "list", env=env, cwd=tmp_path)

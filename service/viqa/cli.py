@@ -453,6 +453,11 @@ def keys_create(
     if role not in ROLES:
         raise _fail(f"--role must be one of {', '.join(ROLES)}")
     url = Settings().database_url
+    shown = _database_shown(url)
+    if url.startswith("sqlite") and shown.startswith("/") and not Path(shown).exists():
+        err.print(f"[yellow]note:[/] {shown} does not exist yet: a new database is created; a "
+                  "server started elsewhere will not know this key (run this where "
+                  "`viqa serve` runs, or set VIQA_DATABASE_URL)", highlight=False)
     db = Database(url)
     migrate(db.engine)
     with db.session() as session:
