@@ -32,6 +32,42 @@ EXIT_FLAGGED, EXIT_BAD_INPUT = 1, 2
 PROGRESS_MIN_SEGMENTS = 200
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        from viqa import __version__
+
+        sys.stdout.write(f"viqa {__version__}\n")
+        raise typer.Exit()
+
+
+def quiet_loading(*, verbose: bool, downloading: bool) -> None:
+    """Without --verbose: no weights-loading progress bars (transformers and the hub read
+    HF_HUB_DISABLE_PROGRESS_BARS when imported, which is after this), no Alembic or
+    sentence-transformers INFO lines;
+    `viqa models` keeps its download progress."""
+    import logging
+    import os
+
+    if verbose:
+        return
+    if not downloading:
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
+    for name in ("alembic", "sentence_transformers"):
+        logging.getLogger(name).setLevel(logging.WARNING)
+
+
+@app.callback()
+def _options(
+    ctx: typer.Context,
+    version: Annotated[bool, typer.Option(
+        "--version", callback=_print_version, is_eager=True,
+        help="Print the version and exit.")] = False,
+    verbose: Annotated[bool, typer.Option(
+        "--verbose", help="Show model-loading progress and migration lines.")] = False,
+) -> None:
+    quiet_loading(verbose=verbose, downloading=ctx.invoked_subcommand == "models")
+
+
 def _fail(message: str) -> typer.Exit:
     err.print(f"[bold red]error:[/] {message}", highlight=False)
     return typer.Exit(EXIT_BAD_INPUT)
@@ -224,6 +260,11 @@ def check(
             directions = _directions(True, request.source is None)
     except (InputError, ValueError) as exc:
         raise _fail(str(exc)) from exc
+    from viqa.translate.models import looks_like_path
+
+    for flag, name in (("--model", model), ("--reverse-model", reverse_model)):
+        if name is not None and looks_like_path(name) and not Path(name).expanduser().is_dir():
+            raise _fail(f"{flag} {name}: no such folder")
     policy = _policy(settings, tenant, glossary)
     report = _run(_load_service(settings, directions=directions), request, policy)
     _emit(report, as_json=as_json, output=output, show_all=show_all)
@@ -411,12 +452,75 @@ def keys_create(
 
     if role not in ROLES:
         raise _fail(f"--role must be one of {', '.join(ROLES)}")
-    db = Database(Settings().database_url)
+    url = Settings().database_url
+    shown = _database_shown(url)
+    if url.startswith("sqlite") and shown.startswith("/") and not Path(shown).exists():
+        err.print(f"[yellow]note:[/] {shown} does not exist yet: a new database is created; a "
+                  "server started elsewhere will not know this key (run this where "
+                  "`viqa serve` runs, or set VIQA_DATABASE_URL)", highlight=False)
+    db = Database(url)
     migrate(db.engine)
     with db.session() as session:
         key = create_key(session, tenant, role)
-    err.print(f"created a {role} key for tenant {tenant!r}; it is shown once:", highlight=False)
+    err.print(f"created a {role} key for tenant {tenant!r} in {_database_shown(url)} "
+              "(the server must use this database: VIQA_DATABASE_URL); it is shown once:",
+              highlight=False)
     sys.stdout.write(key + "\n")
+
+
+def _database_shown(url: str) -> str:
+    """The database as a user can find it: a SQLite file's absolute path, another URL
+    without its password."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        return str(Path(parsed.database).resolve())  # type: ignore[arg-type]
+    return parsed.render_as_string(hide_password=True)
+
+
+@keys_app.command("list")
+def keys_list(
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant's keys.")] = None,
+) -> None:
+    """Every key's id, tenant, role, creation and revocation time (never a secret)."""
+    from viqa.store.db import Database, migrate
+    from viqa.store.keys import list_keys
+    from viqa.store.tenants import find_tenant
+
+    url = Settings().database_url
+    db = Database(url)
+    migrate(db.engine)
+    with db.session() as session:
+        tenant_id = find_tenant(session, tenant) if tenant is not None else None
+        if tenant is not None and tenant_id is None:
+            raise _fail(f"no tenant {tenant!r} in {_database_shown(url)}")
+        keys = list_keys(session, tenant_id)
+    table = Table(title=f"API keys ({_database_shown(url)})")
+    for column in ("id", "tenant", "role", "created", "revoked"):
+        table.add_column(column)
+    for info in keys:
+        table.add_row(info.key_id, info.tenant, info.role, f"{info.created_at:%Y-%m-%d %H:%M}Z",
+                      f"{info.revoked_at:%Y-%m-%d %H:%M}Z" if info.revoked_at else "")
+    Console().print(table)
+
+
+@keys_app.command("revoke")
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="The key's id (`viqa keys list`) or the key.")],
+) -> None:
+    """Revoke a key: it gets 401 from then on."""
+    from viqa.store.db import Database, migrate
+    from viqa.store.keys import revoke_key
+
+    url = Settings().database_url
+    db = Database(url)
+    migrate(db.engine)
+    with db.session() as session:
+        info = revoke_key(session, key_id)
+    if info is None:
+        raise _fail(f"no key {key_id!r} in {_database_shown(url)}; `viqa keys list` shows them")
+    err.print(f"revoked {info.role} key {info.key_id} of tenant {info.tenant!r}", highlight=False)
 
 
 @app.command()

@@ -9,7 +9,8 @@
                           idempotency_key="article-42-v3")
     done = viqa.wait(job["id"])
 
-    # in the webhook handler: raises WebhookVerificationError unless genuine and fresh
+    # in the webhook handler: raises WebhookVerificationError unless genuine and fresh;
+    # the body as bytes or str
     event = verify_webhook(secret, request.headers, request.body)
 """
 
@@ -23,7 +24,8 @@ import httpx
 from viqa.jobs.signing import WebhookVerificationError
 from viqa.jobs.signing import verify as verify_webhook
 
-__all__ = ["ViqaClient", "ViqaError", "WebhookVerificationError", "verify_webhook"]
+__all__ = ["ViqaClient", "ViqaError", "ViqaUnreachable", "WebhookVerificationError",
+           "verify_webhook"]
 
 
 class ViqaError(Exception):
@@ -36,8 +38,21 @@ class ViqaError(Exception):
         self.retry_after = retry_after
 
 
+class ViqaUnreachable(ViqaError):
+    """The service could not be reached or did not answer in time (status 0): nothing was
+    answered, so a retry later is safe for checks and for jobs sent with an Idempotency-Key."""
+
+    def __init__(self, base_url: str, cause: Exception) -> None:
+        super().__init__(0, "unreachable", f"cannot reach viqa at {base_url} "
+                         f"({type(cause).__name__}: {cause}); is `viqa serve` running there?")
+
+
 class ViqaClient:
+    """The API with one key: `ViqaClient("http://127.0.0.1:8000", api_key)`. Every failure
+    raises ViqaError (ViqaUnreachable when the service does not answer)."""
+
     def __init__(self, base_url: str, api_key: str, *, timeout: float = 60.0) -> None:
+        self.base_url = base_url.rstrip("/")
         self._http = httpx.Client(base_url=base_url.rstrip("/"), timeout=timeout,
                                   headers={"Authorization": f"Bearer {api_key}"})
 
@@ -51,7 +66,10 @@ class ViqaClient:
         self.close()
 
     def _call(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        response = self._http.request(method, path, **kwargs)
+        try:
+            response = self._http.request(method, path, **kwargs)
+        except httpx.TransportError as exc:  # refused, DNS, timeouts, broken connections
+            raise ViqaUnreachable(self.base_url, exc) from exc
         if response.status_code >= 400:
             try:
                 error = response.json()["error"]

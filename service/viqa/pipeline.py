@@ -145,7 +145,7 @@ def back_translate(pairs: list[Pair], direction: Direction, options: CheckOption
     if options.to_english is None:
         return pairs, {}, [
             f"{len(todo)} sentence(s) have no back-translation and no MT model is loaded: "
-            "meaning was not scored for them (run `viqa models pull`, pass --model with a "
+            "meaning was not scored for them (run `viqa models pull`, set VIQA_MT_MODEL to a "
             "local folder, or send back-translations)"
         ]
     english = options.to_english.translate([vietnamese_of(p, direction) or "" for p in todo])

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.sessions import SessionMiddleware
 
 from viqa import __version__
-from viqa.api import errors, validation
+from viqa.api import docs, errors, validation
 from viqa.api.deps import AppState
 from viqa.api.limits import BodyLimit, RateLimiter
 from viqa.api.metrics import Metrics
@@ -49,6 +49,7 @@ COMMON_ERRORS: dict[int | str, dict] = {
         (403, "the key's role does not admit this route"),
         (404, "not found, or another tenant's"),
         (408, "the body did not arrive within VIQA_BODY_TIMEOUT_S"), (413, "over a size limit"),
+        (415, "the body is not sent as application/json"),
         (422, "invalid input; the field is named"),
         (429, "rate limited; see Retry-After"), (503, "database unavailable or queue full"))
 }
@@ -95,8 +96,11 @@ def create_app(settings: Settings, *, service: CheckingService | None = None,
         db.engine.dispose()
 
     app = FastAPI(title="viqa", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, dependencies=[Depends(validation.storable_path)])
+                  lifespan=lifespan, dependencies=[Depends(validation.storable_path)],
+                  docs_url=None, redoc_url=None)
     errors.install(app)
+    docs.install(app)
+    docs.document_webhooks(app)
     for module in (check, jobs, articles, admin, review):
         app.include_router(module.router, responses=COMMON_ERRORS)
     app.include_router(health.router)
@@ -117,6 +121,8 @@ def create_app(settings: Settings, *, service: CheckingService | None = None,
                 "script-src 'self'; frame-ancestors 'none'; form-action 'self'")
             response.headers["X-Frame-Options"] = "DENY"
             response.headers["Referrer-Policy"] = "same-origin"
+        elif request.url.path in ("/docs", "/redoc"):
+            response.headers["Content-Security-Policy"] = docs.DOCS_CSP
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 

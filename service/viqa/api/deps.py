@@ -50,10 +50,10 @@ SessionDep = Annotated[Session, Depends(get_session)]
 
 
 def get_principal(request: Request, state: StateDep) -> Principal:
-    header = request.headers.get("authorization", "")
+    header = request.headers.get("authorization", "").strip()
     scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token:
-        raise ApiError(401, "unauthorized", "missing API key: send 'Authorization: Bearer <key>'",
+    if scheme.lower() != "bearer" or not token.strip():
+        raise ApiError(401, "unauthorized", _missing_key_message(header),
                        headers={"WWW-Authenticate": "Bearer"})
     with state.db.session() as session:
         principal = authenticate(session, token.strip())
@@ -67,14 +67,27 @@ def get_principal(request: Request, state: StateDep) -> Principal:
     return principal
 
 
+def _missing_key_message(header: str) -> str:
+    """What to send instead of `header` (never echoing it: it may be a key)."""
+    if not header:
+        return ("missing API key: send 'Authorization: Bearer <key>' (create one with "
+                "`viqa keys create --tenant T --role plugin`)")
+    if header.startswith("viqa_"):
+        return "the Authorization header needs the scheme: send 'Authorization: Bearer <key>'"
+    return ("the Authorization header must be 'Bearer <key>' (another scheme or no key was "
+            "sent)")
+
+
 def require(*roles: Role):
     """A dependency admitting only these roles (admin is always admitted)."""
 
     def check(principal: Annotated[Principal, Depends(get_principal)]) -> Principal:
         if principal.role != "admin" and principal.role not in roles:
+            allowed = " or ".join(dict.fromkeys((*roles, "admin")))
             raise ApiError(403, "forbidden",
-                           f"this route needs the role {' or '.join(roles)}; "
-                           f"your key's role is {principal.role}")
+                           f"this route needs a key with the role {allowed}; your key's role "
+                           f"is {principal.role} (an admin creates one: POST /v1/keys, or "
+                           f"`viqa keys create --tenant T --role {roles[0]}`)")
         return principal
 
     return check

@@ -43,18 +43,38 @@ def _storage_full(error: BaseException | None) -> bool:
             or getattr(error, "sqlstate", None) == "53100")
 
 
+def _whole_body_error(request: Request, kind: str) -> tuple[int, str, str] | None:
+    """An empty body, a body that is not JSON, or JSON that is not an object: the status,
+    code and what to send instead."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind == "missing":
+        return (422, "empty_body", "the request body is empty: send a JSON object with "
+                "'Content-Type: application/json' (the fields are listed at /docs)")
+    if media and media != "application/json" and not media.endswith("+json"):
+        return (415, "unsupported_media_type", f"the body must be JSON, sent with "
+                f"'Content-Type: application/json' (got {media[:80]!r})")
+    if kind in ("model_attributes_type", "dict_type"):
+        return (422, "invalid_request", "the request body must be a JSON object (the fields "
+                "are listed at /docs)")
+    return None
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(ApiError)
     async def _api_error(_: Request, exc: ApiError) -> JSONResponse:
         return error_response(exc.status, exc.code, exc.message, exc.field, exc.headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         first = exc.errors()[0] if exc.errors() else {"loc": ("body",), "msg": "invalid"}
         kind = first.get("type", "")
         if kind == "json_invalid":
             return error_response(422, "invalid_json", "the request body is not valid JSON",
                                   "body")
+        if tuple(first.get("loc", ())) == ("body",):
+            whole = _whole_body_error(request, str(kind))
+            if whole is not None:
+                return error_response(*whole, "body")
         message = str(first.get("msg", "invalid value")).removeprefix("Value error, ")
         field = _field(tuple(first.get("loc", ())))
         return error_response(422, "invalid_request", f"{field}: {message}", field)

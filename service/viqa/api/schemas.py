@@ -69,6 +69,12 @@ class CheckRequest(BaseModel):
     format: Literal["text", "html"] = "text"
     threshold: Threshold | None = None
 
+    @field_validator("source_lang", "target_lang", "format", mode="before")
+    @classmethod
+    def _any_case(cls, value: object) -> object:
+        """"EN", " Vi ", "HTML": the codes are case-insensitive."""
+        return value.strip().lower() if isinstance(value, str) else value
+
     @model_validator(mode="after")
     def _one_input(self) -> CheckRequest:
         self.to_request()  # the request's own rules (viqa.checking.CheckRequest) raise here
@@ -160,6 +166,24 @@ class JobPublic(BaseModel):
     result: ReportPublic | None = None
 
 
+class WebhookEvent(BaseModel):
+    """The body of a webhook, POSTed to a job's `callback_url` when the job ends, signed with
+    the Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
+    It is a summary: fetch `url` (GET /v1/jobs/{id}) for the report."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
+        {"type": "job.completed", "job_id": "6f1c0e…", "external_id": "article-42",
+         "url": "/v1/jobs/6f1c0e…", "sentences": 80, "flagged": 3}]})
+
+    type: Literal["job.completed", "job.failed"]
+    job_id: str
+    external_id: str | None = Field(description="The external_id the job was submitted with.")
+    url: str = Field(description="Where to GET the job with its full result.")
+    sentences: int | None = Field(default=None, description="Sentences checked (completed).")
+    flagged: int | None = Field(default=None, description="Sentences flagged (completed).")
+    error: str | None = Field(default=None, description="Why the job failed (failed only).")
+
+
 class JobSummary(BaseModel):
     id: str
     status: str
@@ -183,6 +207,16 @@ class KeyPublic(BaseModel):
     key: str
     role: str
     tenant: str
+
+
+class KeyListed(BaseModel):
+    """A key without its secret; `id` is the part after `viqa_` in the key."""
+
+    id: str
+    role: str
+    tenant: str
+    created_at: UtcDatetime
+    revoked_at: UtcDatetime | None = None
 
 
 class TenantSettingsPublic(BaseModel):

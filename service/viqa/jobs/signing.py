@@ -42,9 +42,12 @@ def headers(secret: str, message_id: str, body: bytes, timestamp: int | None = N
             "content-type": "application/json"}
 
 
-def verify(secret: str, received: Mapping[str, str], body: bytes, *,
+def verify(secret: str, received: Mapping[str, str], body: bytes | str, *,
            now: float | None = None) -> dict[str, Any]:
-    """The JSON payload of a genuine, fresh delivery; raises WebhookVerificationError."""
+    """The JSON payload of a genuine, fresh delivery; raises WebhookVerificationError. A `str`
+    body (as some frameworks give it) is taken as the UTF-8 text that was signed."""
+    if isinstance(body, str):
+        body = body.encode("utf-8")
     lower = {k.lower(): v for k, v in received.items()}
     try:
         message_id = lower["webhook-id"]

@@ -11,12 +11,13 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from viqa.store.models import ApiKey, Tenant
+from viqa.store.models import ApiKey, Tenant, utcnow
 
 Role = Literal["plugin", "reviewer", "admin"]
 ROLES: tuple[Role, ...] = ("plugin", "reviewer", "admin")
@@ -57,6 +58,51 @@ def create_key(session: Session, tenant_name: str, role: Role) -> str:
     session.add(ApiKey(tenant_id=tenant.id, role=role, prefix=prefix, secret_hash=_hash(secret)))
     session.flush()
     return f"{KEY_PREFIX}_{prefix}_{secret}"
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    """A key as listed: its id (the public part after `viqa_`), never its secret."""
+
+    key_id: str
+    tenant: str
+    role: str
+    created_at: datetime
+    revoked_at: datetime | None
+
+
+def key_id_of(key: str) -> str:
+    """The id of a full key (`viqa_<id>_<secret>`), or the id itself."""
+    parts = key.split("_", 2)
+    return parts[1] if len(parts) >= 2 and parts[0] == KEY_PREFIX else key
+
+
+def list_keys(session: Session, tenant_id: int | None = None) -> list[KeyInfo]:
+    """Every key (of one tenant when given), oldest first."""
+    query = select(ApiKey, Tenant.name).join(Tenant, ApiKey.tenant_id == Tenant.id)
+    if tenant_id is not None:
+        query = query.where(ApiKey.tenant_id == tenant_id)
+    return [KeyInfo(key_id=key.prefix, tenant=name, role=key.role, created_at=key.created_at,
+                    revoked_at=key.revoked_at)
+            for key, name in session.execute(query.order_by(ApiKey.id))]
+
+
+def revoke_key(session: Session, key_id: str, tenant_id: int | None = None) -> KeyInfo | None:
+    """Revoke a key by id (of that tenant when given); None when there is no such key. Revoking
+    twice keeps the first time."""
+    query = select(ApiKey, Tenant.name).join(Tenant, ApiKey.tenant_id == Tenant.id).where(
+        ApiKey.prefix == key_id_of(key_id))
+    if tenant_id is not None:
+        query = query.where(ApiKey.tenant_id == tenant_id)
+    row = session.execute(query).first()
+    if row is None:
+        return None
+    key, name = row
+    if key.revoked_at is None:
+        key.revoked_at = utcnow()
+        session.flush()
+    return KeyInfo(key_id=key.prefix, tenant=name, role=key.role, created_at=key.created_at,
+                   revoked_at=key.revoked_at)
 
 
 def authenticate(session: Session, token: str) -> Principal | None:

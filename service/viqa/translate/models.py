@@ -82,6 +82,26 @@ def licence_warning(entry: RegistryEntry) -> str | None:
     return None
 
 
+LOCAL_MODEL_HINT = ("set VIQA_MT_MODEL (vi→en) or VIQA_MT_REVERSE_MODEL (en→vi) to a local "
+                    "folder (`viqa check --model FOLDER` for one run)")
+"""What to do when no MT model can be had, naming the settings that exist."""
+
+
+def local_model_hint(direction: str) -> str:
+    """LOCAL_MODEL_HINT for one direction: the setting and the `viqa check` option for it."""
+    setting, option = (("VIQA_MT_MODEL", "--model") if direction == "vi-en"
+                       else ("VIQA_MT_REVERSE_MODEL", "--reverse-model"))
+    return (f"set {setting} to a local {direction.replace('-', '→')} model folder "
+            f"(`viqa check {option} FOLDER` for one run)")
+
+
+def looks_like_path(name: str) -> bool:
+    """A model name meant as a folder rather than a registry name or hub id ("owner/repo"):
+    absolute, home- or dot-relative."""
+    return name.startswith(("/", "~", "./", "../", "\\")) or name in (".", "..") or (
+        len(name) > 2 and name[1] == ":" and name[2] in "/\\")
+
+
 def _download(hub_id: str, target: Path, *, revision: str | None, timeout_s: float
               ) -> tuple[Path, str | None]:
     """Snapshot of a hub repository (resumable, with progress bars); its folder and commit."""
@@ -95,8 +115,8 @@ def _download(hub_id: str, target: Path, *, revision: str | None, timeout_s: flo
     except Exception as exc:  # network errors, 404, auth: all mean "cannot pull from here"
         raise ModelUnavailable(
             f"cannot reach the model hub for {hub_id} ({type(exc).__name__}: {exc}). On a "
-            f"machine with internet run `viqa models pull {hub_id}`, or pass --model with a "
-            "local folder (a converted CTranslate2 model or a transformers model)") from exc
+            f"machine with internet run `viqa models pull {hub_id}`, or {LOCAL_MODEL_HINT} (a "
+            "converted CTranslate2 model or a transformers model)") from exc
     folder = snapshot_download(hub_id, revision=info.sha, local_dir=target,
                                allow_patterns=["*.json", "*.spm", "*.model", "*.txt",
                                                "*.safetensors", "pytorch_model.bin"])
@@ -174,8 +194,11 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
     registry = Registry.load(models_dir)
     name = name or registry.default_for(direction)
     if name is None:
-        raise ModelUnavailable(f"no MT model configured for {direction}; pass --model")
+        raise ModelUnavailable(
+            f"no MT model configured for {direction}; {local_model_hint(direction)}")
     local = Path(name).expanduser()
+    if looks_like_path(name) and not local.is_dir():
+        raise ModelUnavailable(f"MT model {name}: no such folder")
     if local.is_dir():
         if backend == "transformers" or not (local / "model.bin").exists():
             if (local / "config.json").exists():
@@ -196,7 +219,7 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
         if not auto_pull:
             raise ModelUnavailable(
                 f"MT model {name} is not installed; run `viqa models pull {name}` on a machine "
-                "with internet, or pass --model with a local folder")
+                f"with internet, or {local_model_hint(direction)}")
         folder = pull(name, models_dir=models_dir, directions=(direction,), settings=settings)
     manifest = read_manifest(folder)
     return CTranslate2Translator(folder, source_lang=source_lang, target_lang=target_lang,

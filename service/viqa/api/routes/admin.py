@@ -13,6 +13,7 @@ from viqa.api.schemas import (
     ErrorResponse,
     GlossaryPublic,
     KeyCreate,
+    KeyListed,
     KeyPublic,
     TenantSettingsPublic,
     WebhookSecretPublic,
@@ -31,6 +32,30 @@ def create_key(body: KeyCreate, session: SessionDep, principal: AdminDep) -> Key
     key = key_store.create_key(session, principal.tenant, body.role)
     session.commit()
     return KeyPublic(key=key, role=body.role, tenant=principal.tenant)
+
+
+def _listed(info: key_store.KeyInfo) -> KeyListed:
+    return KeyListed(id=info.key_id, role=info.role, tenant=info.tenant,
+                     created_at=info.created_at, revoked_at=info.revoked_at)
+
+
+@router.get("/keys", response_model=list[KeyListed])
+def list_keys(session: SessionDep, principal: AdminDep) -> list[KeyListed]:
+    """The caller's tenant's keys, revoked ones with the time; never a secret."""
+    return [_listed(info) for info in key_store.list_keys(session, principal.tenant_id)]
+
+
+@router.delete("/keys/{key_id}", response_model=KeyListed,
+               responses={404: {"model": ErrorResponse, "description": "no such key here"}})
+def revoke_key(key_id: str, session: SessionDep, principal: AdminDep) -> KeyListed:
+    """Revoke one of the caller's tenant's keys (by id, or the whole key); it gets 401 from
+    then on."""
+    info = key_store.revoke_key(session, key_id, principal.tenant_id)
+    if info is None:
+        raise ApiError(404, "not_found", f"no key {key_id!r} in this tenant; "
+                       "GET /v1/keys lists them", field="key_id")
+    session.commit()
+    return _listed(info)
 
 
 @router.get("/webhook-secret", response_model=WebhookSecretPublic)
