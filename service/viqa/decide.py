@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass
 
 from viqa.domain import Flag, MeaningScores, Severity
+from viqa.score.judge import default_threshold
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -47,8 +48,26 @@ MEANING_MODEL = MeaningModel(bias=-3.28, cosine=2.39, substitution=14.1, lost=3.
                              one_sided=1.99)
 
 
+# --- the meaning judge (viqa.score.judge): its calibrated probability and its threshold --------
+MEANING_FLAG_CODE = "MEANING_DIVERGENCE"
+JUDGE_THRESHOLD: float = default_threshold() or DEFAULT_THRESHOLD
+"""Where the judge flags 5% of correct validation pairs (service/viqa/data/judge/judge.json)."""
+
+
 def meaning_risk(scores: MeaningScores) -> float:
+    """The judge's probability that the meaning changed where it ran, else the previous
+    logistic model (the judge could not load, or another embedding model was chosen)."""
+    if scores.judge_risk is not None:
+        return scores.judge_risk
     return MEANING_MODEL.risk(scores)
+
+
+def meaning_threshold(scores: MeaningScores, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """Under the default threshold the judge flags at its own 5%-false-flag point; an explicit
+    threshold (or the previous model) is used as given."""
+    if scores.judge_risk is not None and threshold == DEFAULT_THRESHOLD:
+        return JUDGE_THRESHOLD
+    return threshold
 
 
 def meaning_severity(risk: float) -> Severity:
@@ -68,7 +87,9 @@ class Verdict:
 
 def decide(flags: list[Flag], *, threshold: float = DEFAULT_THRESHOLD,
            baseline_risk: float = 0.0) -> Verdict:
-    """A sentence's risk is its worst signal; it is flagged at or above `threshold`."""
+    """A sentence's risk is its worst signal; it is flagged when a flag reaches `threshold`, or
+    carries the meaning judge's verdict (which has its own threshold, `meaning_threshold`)."""
     risk = max([baseline_risk, *(f.risk for f in flags)])
     severity = max((f.severity for f in flags), key=lambda s: s.rank, default=None)
-    return Verdict(risk=risk, flagged=risk >= threshold, severity=severity)
+    flagged = any(f.risk >= threshold or f.code == MEANING_FLAG_CODE for f in flags)
+    return Verdict(risk=risk, flagged=flagged, severity=severity)

@@ -31,6 +31,7 @@ from viqa.domain import (
 from viqa.glossary import Glossary
 from viqa.score.divergence import score_meaning
 from viqa.score.embed import Embedder
+from viqa.score.judge import judge_for
 from viqa.score.roundtrip import compare_round_trip
 from viqa.text.align import align_sentences
 from viqa.text.segment import split_sentences
@@ -181,7 +182,8 @@ def score_pairs(pairs: list[Pair], direction: Direction, embedder: Embedder | No
     if not scorable:
         return {}
     scores = score_meaning([english_side(p, direction) or "" for p in scorable],
-                           [p.backtranslation or "" for p in scorable], embedder)
+                           [p.backtranslation or "" for p in scorable], embedder,
+                           judge=judge_for(embedder)[0])
     return {p.id: s for p, s in zip(scorable, scores, strict=True)}
 
 
@@ -276,6 +278,8 @@ def _run(pairs: list[Pair], direction: Direction, options: CheckOptions, *, in_d
     meaning = score_pairs(pairs, direction, options.embedder)
     if options.embedder is None and any(p.backtranslation for p in pairs):
         warnings.append("no embedding model loaded: meaning was not scored")
+    elif options.embedder is not None and meaning and (why := judge_for(options.embedder)[1]):
+        warnings.append(f"{why}: meaning scored with the previous model")
     scored = time.perf_counter()
     results = judge_pairs(pairs, direction, meaning, confidences, options,
                           in_document=in_document)

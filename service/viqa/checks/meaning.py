@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from viqa.checks.base import Finding, PairContext, check
-from viqa.decide import meaning_risk, meaning_severity
+from viqa.decide import meaning_risk, meaning_severity, meaning_threshold
 from viqa.domain import Category, Severity
 
 
@@ -16,7 +16,7 @@ def meaning_divergence(context: PairContext) -> Iterator[Finding]:
     scores = context.meaning
     assert scores is not None
     risk = meaning_risk(scores)
-    if risk < context.threshold:
+    if risk < meaning_threshold(scores, context.threshold):
         return
     lost, added = scores.divergence.lost, scores.divergence.added
     parts = []
