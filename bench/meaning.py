@@ -62,6 +62,7 @@ def main() -> None:
     from viqa.score.embed import SentenceTransformerEmbedder
     from viqa.score.judge import load_default_judge
 
+    os.environ["VIQA_MEANING_JUDGE"] = "1"
     judge, why = load_default_judge()
     if judge is None:
         raise SystemExit(f"the judge did not load: {why}")

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -80,7 +81,7 @@ def test_eval_pairs_command_prints_metrics_and_writes_risks_in_order(tmp_path: P
     out = tmp_path / "risks.jsonl"
     result = subprocess.run([sys.executable, "-m", "viqa.cli", "eval", "--pairs", str(path),
                              "--output", str(out), "--json"], capture_output=True, text=True,
-                            timeout=600)
+                            timeout=600, env={**os.environ, "VIQA_MEANING_JUDGE": "1"})
     assert result.returncode == 0, result.stderr
     metrics = json.loads(result.stdout)
     assert metrics["correct"] == 2 and metrics["changed"] == 2

@@ -251,11 +251,17 @@ def _load_default() -> tuple[MeaningJudge | None, str | None]:
         return None, f"meaning judge did not load ({exc})"
 
 
+def judge_enabled() -> bool:
+    """The judge is opt-in (VIQA_MEANING_JUDGE=1): on the seed sets it still flags fewer
+    mistranslations than the previous model (README, "The meaning judge")."""
+    return os.environ.get("VIQA_MEANING_JUDGE", "0").strip().casefold() in ("1", "on", "true")
+
+
 def load_default_judge() -> tuple[MeaningJudge | None, str | None]:
-    """The committed judge, loaded once; (None, why) when it cannot load or is turned off
-    (VIQA_MEANING_JUDGE=0: the previous logistic model, for comparison)."""
-    if os.environ.get("VIQA_MEANING_JUDGE", "1").strip() in ("0", "off", "false"):
-        return None, "meaning judge turned off (VIQA_MEANING_JUDGE=0)"
+    """The committed judge, loaded once, where VIQA_MEANING_JUDGE=1; (None, why) when it cannot
+    load, (None, None) when it is not turned on (the previous logistic model then decides)."""
+    if not judge_enabled():
+        return None, None
     return _load_default()
 
 

@@ -258,7 +258,7 @@ def run_pairs_eval(path: Path, *, output: Path | None, embedding_model: str, as_
 
     pairs = read_pairs_file(path)
     judge, why = load_default_judge()
-    if judge is None:
+    if judge is None and why is not None:
         import sys
         sys.stderr.write(f"warning: {why}; scoring with the previous meaning model\n")
     embedder = SentenceTransformerEmbedder(embedding_model)
