@@ -273,7 +273,8 @@ def check(
 
 @app.command("eval")
 def evaluate_command(
-    input: Annotated[Path, typer.Option("--input", help="Labelled JSONL (label: ok|bad).")],
+    input: Annotated[Path | None, typer.Option("--input", help="Labelled JSONL (label: ok|bad).")
+                     ] = None,
     plot: Annotated[Path, typer.Option(help="Where to write the PR curve PNG.")] = Path(
         "pr-curve.png"),
     threshold: Annotated[float, typer.Option(help="Flag meaning at or above this risk.")
@@ -286,10 +287,29 @@ def evaluate_command(
     target_lang: Annotated[str, typer.Option(help="vi or en.")] = "vi",
     as_json: Annotated[bool, typer.Option("--json", help="Print metrics as JSON.")] = False,
     mt: Annotated[bool, typer.Option(help="Back-translate rows that bring none.")] = True,
+    pairs: Annotated[Path | None, typer.Option(
+        help="English pairs JSONL {id, a, b, label?} or DEMETR rows: the meaning judge alone.")
+                     ] = None,
+    output: Annotated[Path | None, typer.Option(
+        help="With --pairs: write {id, risk, flagged} per input line.")] = None,
 ) -> None:
     """Precision, recall, false-flag rate, MCC, ROC-AUC and per-error recall on labelled data."""
     from viqa.evaluate import evaluate, write_pr_plot
 
+    # --- `--pairs`: the meaning judge alone (viqa.score.pairs_eval) ---
+    if pairs is not None:
+        from viqa.score.embed import DEFAULT_EMBEDDING_MODEL
+        from viqa.score.pairs_eval import PairsInputError, run_pairs_eval
+
+        try:
+            run_pairs_eval(pairs, output=output, as_json=as_json,
+                           embedding_model=embedding_model or DEFAULT_EMBEDDING_MODEL,
+                           threshold=None if threshold == DEFAULT_THRESHOLD else threshold)
+        except (OSError, PairsInputError) as exc:
+            raise _fail(str(exc)) from exc
+        return
+    if input is None:
+        raise _fail("give --input (labelled segments) or --pairs (English pairs)")
     settings = _settings(embedding_model=embedding_model, meaning_enabled=meaning, mt_enabled=mt)
     try:
         items = read_labelled(input)

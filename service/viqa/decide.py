@@ -23,6 +23,7 @@ from importlib import resources
 from pathlib import Path
 
 from viqa.domain import Flag, MeaningScores, Severity
+from viqa.score.judge import default_threshold
 
 DEFAULT_THRESHOLD = 0.5
 MEANING_CHECK = "MEANING_DIVERGENCE"
@@ -73,8 +74,25 @@ def meaning_model() -> MeaningModel:
     return MeaningModel.from_json(json.loads(weights_path().read_text(encoding="utf-8")))
 
 
+# --- the meaning judge (viqa.score.judge): its calibrated probability and its threshold --------
+JUDGE_THRESHOLD: float = default_threshold() or DEFAULT_THRESHOLD
+"""Where the judge flags 5% of correct validation pairs (service/viqa/data/judge/judge.json)."""
+
+
 def meaning_risk(scores: MeaningScores) -> float:
+    """The judge's probability that the meaning changed where it ran, else the previous
+    logistic model (the judge could not load, or another embedding model was chosen)."""
+    if scores.judge_risk is not None:
+        return scores.judge_risk
     return meaning_model().risk(scores)
+
+
+def meaning_threshold(scores: MeaningScores, threshold: float = DEFAULT_THRESHOLD) -> float:
+    """Under the default threshold the judge flags at its own 5%-false-flag point; an explicit
+    threshold (or the previous model) is used as given."""
+    if scores.judge_risk is not None and threshold == DEFAULT_THRESHOLD:
+        return JUDGE_THRESHOLD
+    return threshold
 
 
 def meaning_severity(risk: float) -> Severity:
@@ -103,9 +121,11 @@ class Verdict:
 
 
 def judge_meaning(scores: MeaningScores, threshold: float) -> Verdict:
-    """The meaning signal alone: flagged at or above `threshold`."""
+    """The meaning signal alone: flagged at or above `threshold` (the judge's own threshold
+    under the default one, see `meaning_threshold`)."""
     risk = meaning_risk(scores)
-    return Verdict(risk=risk, flagged=risk >= threshold, severity=meaning_severity(risk))
+    return Verdict(risk=risk, flagged=risk >= meaning_threshold(scores, threshold),
+                   severity=meaning_severity(risk))
 
 
 def apply_dismissals(flags: Sequence[Flag], dismissed: Collection[str]) -> list[Flag]:

@@ -170,6 +170,9 @@ class MeaningScores:
     """Cosine of the English side with itself after the diverging words are swapped in (or,
     with nothing to swap, taken out): how much the divergence alone changes the meaning."""
     divergence: Divergence = field(default_factory=Divergence)
+    judge_risk: float | None = None
+    """The meaning judge's calibrated probability that the meaning changed (viqa.score.judge);
+    None where it did not run."""
 
 
 @dataclass

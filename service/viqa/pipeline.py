@@ -34,6 +34,7 @@ from viqa.fingerprint import fingerprint, sentence_key
 from viqa.glossary import Glossary
 from viqa.score.divergence import score_meaning
 from viqa.score.embed import Embedder
+from viqa.score.judge import judge_for, judge_signature
 from viqa.score.roundtrip import compare_round_trip
 from viqa.text.align import align_sentences
 from viqa.text.segment import split_sentences
@@ -176,7 +177,8 @@ def score_pairs(pairs: list[Pair], direction: Direction, embedder: Embedder | No
     if not scorable:
         return {}
     scores = score_meaning([english_of(p, direction) or "" for p in scorable],
-                           [p.backtranslation or "" for p in scorable], embedder)
+                           [p.backtranslation or "" for p in scorable], embedder,
+                           judge=judge_for(embedder)[0])
     return {p.id: s for p, s in zip(scorable, scores, strict=True)}
 
 
@@ -263,6 +265,7 @@ def signature(options: CheckOptions, direction: Direction) -> dict[str, object]:
         "mt_reverse_model": _model_signature(options.to_vietnamese),
         "threshold": options.threshold,
         "meaning_model": meaning_model().to_json(),
+        "meaning_judge": judge_signature(options.embedder) if options.embedder else None,
         "checks": sorted(REGISTRY),
         "glossary_entries": len(options.glossary.entries),
     }
@@ -288,6 +291,8 @@ def check_pairs(pairs: list[Pair], direction: Direction, options: CheckOptions, 
     meaning = score_pairs(pairs, direction, options.embedder)
     if options.embedder is None and any(p.backtranslation for p in pairs):
         warnings.append("no embedding model loaded: meaning was not scored")
+    elif options.embedder is not None and meaning and (why := judge_for(options.embedder)[1]):
+        warnings.append(f"{why}: meaning scored with the previous model")
     scored = time.perf_counter()
     results = judge_pairs(pairs, direction, meaning, confidences, options,
                           in_document=in_document)

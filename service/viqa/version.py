@@ -14,7 +14,7 @@ from viqa import __version__
 
 PACKAGE = Path(__file__).resolve().parent
 # Relative to the package: what decides a verdict.
-SCORED_BY = ("checks/*.py", "text/*.py", "score/*.py", "decide.py", "glossary.py", "data/*")
+SCORED_BY = ("checks/*.py", "text/*.py", "score/*.py", "decide.py", "glossary.py", "data/**/*")
 
 
 def scored_files(package: Path = PACKAGE) -> list[Path]:

@@ -17,13 +17,17 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from viqa.domain import Divergence, MeaningScores, Span
 from viqa.score.embed import EmbeddedText, EmbeddedWord, Embedder
 from viqa.text.lexicon import EN_STOPWORDS
+
+if TYPE_CHECKING:
+    from viqa.score.judge import MeaningJudge
 
 # A content word whose best contextual match on the other side is below this has no counterpart.
 WORD_MATCH_THRESHOLD = 0.55
@@ -134,9 +138,10 @@ def _without(text: str, spans: list[Span]) -> str:
     return text
 
 
-def score_meaning(english: Sequence[str], back: Sequence[str], embedder: Embedder
-                  ) -> list[MeaningScores]:
-    """Meaning signals for each (English side, back-translation) pair, batched."""
+def score_meaning(english: Sequence[str], back: Sequence[str], embedder: Embedder,
+                  judge: MeaningJudge | None = None) -> list[MeaningScores]:
+    """Meaning signals for each (English side, back-translation) pair, batched; with a `judge`,
+    its calibrated probability on each (`MeaningScores.judge_risk`)."""
     embedded = embedder.embed([*english, *back])
     n = len(english)
     comparisons = [_compare_words(a, b) for a, b in zip(embedded[:n], embedded[n:], strict=True)]
@@ -166,4 +171,7 @@ def score_meaning(english: Sequence[str], back: Sequence[str], embedder: Embedde
                 lost_spans=tuple(span for _, span in comparison.lost),
             ),
         ))
+    if judge is not None:
+        risks = judge.probabilities(english, back, results)
+        results = [replace(r, judge_risk=p) for r, p in zip(results, risks, strict=True)]
     return results
