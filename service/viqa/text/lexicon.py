@@ -91,8 +91,10 @@ TITLE_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
                                                  "thành ủy", "thành uỷ", "đảng ủy", "đảng uỷ",
                                                  "cấp ủy", "cấp uỷ", "quận ủy", "quận uỷ",
                                                  "trung ương đảng", "ban chấp hành trung ương")),
-    "national-assembly": (("national assembly", "parliament", "congress", "house of commons",
-                           "legislature"), ("quốc hội",)),
+    # "Congress" alone is a party congress (Đại hội) as often as a legislature: it only excuses.
+    "party-congress": (("party congress", "national congress"), ("đại hội",)),
+    "national-assembly": (("national assembly", "parliament", "house of commons", "legislature",
+                           "us congress", "u.s. congress"), ("quốc hội",)),
     "fatherland-front": (("fatherland front",), ("mặt trận tổ quốc",)),
 }
 
@@ -105,6 +107,8 @@ TITLE_LOOSE_ENGLISH: dict[str, tuple[str, ...]] = {
     "director": ("executive", "executives", "chief", "boss", "bosses", "head", "manager"),
     # The verb ("chaired the meeting" = "chủ trì cuộc họp") names no title of its own.
     "chair": ("chair", "chairs", "chaired", "chairing", "head", "leader"),
+    "national-assembly": ("congress", "congressional"),
+    "party-congress": ("congress",),
 }
 # Title concepts one language names with the other's word: a British "Business Secretary" is
 # a "Bộ trưởng" (minister).
