@@ -124,3 +124,16 @@ def test_a_dismissed_flag_counts_for_nothing() -> None:
     meaning = flag("MEANING_DIVERGENCE", Severity.CRITICAL, 0.93, "dismissed")
     gone = decide([meaning], meaning=0.93)
     assert (gone.flagged, gone.risk, gone.severity) == (False, 0.0, None)
+
+
+def test_a_high_threshold_keeps_the_rule_flags(seed_article: str) -> None:
+    """The threshold governs the meaning risk only: at 0.99 the seed article's minor rule flags
+    (broken punctuation, fragments) still flag, as at 0.5 (before, 0.7 silently dropped them)."""
+    flagged = {threshold: [s.id for s in service().check(
+        CheckRequest(translation=seed_article, threshold=threshold)).sentences if s.flagged]
+        for threshold in (0.5, 0.7, 0.99)}
+    assert flagged[0.5] and flagged[0.5] == flagged[0.7] == flagged[0.99]
+    minor_only = [s for s in service().check(CheckRequest(translation=seed_article,
+                                                          threshold=0.99)).sentences
+                  if s.flags and all(f.severity == Severity.MINOR for f in s.flags)]
+    assert minor_only and all(s.flagged and s.risk < 0.99 for s in minor_only)

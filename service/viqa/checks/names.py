@@ -1,8 +1,10 @@
 """Names and titles: people and places must survive translation; so must their titles.
 
 Names compare without diacritics or spaces (Nguyễn Hiếu Nghĩa ~ Nguyen Hieu Nghia, Hà Nội ~
-Hanoi); exonyms (China ~ Trung Quốc) and titles (People's Committee ~ UBND) compare through
-tables of renderings, so locale differences never raise a flag by themselves.
+Hanoi); places and languages compare as concepts from CLDR and a gazetteer of Vietnam's
+provinces (`viqa.text.places`: North Korea ~ Triều Tiên, TP.HCM ~ Ho Chi Minh City), titles
+(People's Committee ~ UBND) through a table of renderings, so locale differences never raise a
+flag by themselves.
 """
 
 from __future__ import annotations
@@ -17,14 +19,16 @@ from viqa.text.lexicon import (
     EN_PLACE_SUFFIXES,
     EN_STOPWORDS,
     EN_WEEKDAYS,
-    PLACE_NAMES,
     TITLE_CONCEPTS,
+    TITLE_EQUIVALENTS,
     TITLE_IDIOMS,
+    TITLE_LOOSE_ENGLISH,
     VI_NAME_BREAKERS,
     VI_SURNAMES,
     VI_WEEKDAY_NUMBERS,
 )
 from viqa.text.normalize import fold, fold_aligned, is_vietnamese_syllable, strip_diacritics
+from viqa.text.places import PlaceMention, find_places
 from viqa.text.tokens import Token, tokenize
 
 
@@ -47,6 +51,10 @@ def _capitalised_runs(text: str) -> Iterator[list[Token]]:
             run = [token]
 
 
+# English words shaped like Vietnamese syllables that are never part of a Vietnamese name.
+_EN_NOT_A_NAME = frozenset("by the at in on of for and or from with as is".split())
+
+
 def english_names(text: str) -> list[tuple[str, Span]]:
     """Vietnamese-looking names written in English text: Nguyen Hieu Nghia, Can Tho."""
     names = []
@@ -55,10 +63,12 @@ def english_names(text: str) -> list[tuple[str, Span]]:
         if run and first_word and run[0] == first_word[0] and \
                 run[0].text.casefold() in EN_STOPWORDS:
             run = run[1:]  # "The", "In": capitalised only because they start the sentence
-        while run and not is_vietnamese_syllable(run[0].text):
-            run = run[1:]
+        while run and (not is_vietnamese_syllable(run[0].text)
+                       or run[0].text.casefold() in _EN_NOT_A_NAME):
+            run = run[1:]  # "By Toan Dao", "The Nghi Son": a byline, an article
         while run and (not is_vietnamese_syllable(run[-1].text)
-                       or run[-1].text.casefold() in EN_PLACE_SUFFIXES):
+                       or run[-1].text.casefold() in EN_PLACE_SUFFIXES
+                       or run[-1].text.casefold() in _EN_NOT_A_NAME):
             run = run[:-1]
         if len(run) >= 2 and all(is_vietnamese_syllable(t.text) for t in run):
             names.append((text[run[0].start: run[-1].end], Span(run[0].start, run[-1].end)))
@@ -91,32 +101,53 @@ def vietnamese_person_names(text: str) -> list[tuple[str, Span]]:
            Example(source="Exports to China rose.", translation="Xuất khẩu sang Nhật Bản tăng."),
            Example(source="Farmers in the Mekong Delta met in Hanoi.",
                    translation="Nông dân Đồng bằng sông Cửu Long họp tại Hà Nội.", flagged=False),
+           Example(source="North Korea tested a missile.",
+                   translation="Bắc Triều Tiên thử tên lửa.", flagged=False),
+           Example(source="We crowdsourced The Netherlands.",
+                   translation="Chúng tôi huy động đám đông ở Hà Lan.", flagged=False),
+           Example(source="Prices rose in Ho Chi Minh City.", translation="Giá tăng ở TP.HCM.",
+                   flagged=False),
+           Example(source="Floods hit Vinh Long province.", translation="Lũ lụt ở tỉnh Bến Tre."),
+           Example(source="The fair opened in London.", translation="Hội chợ khai mạc ở Tehran."),
        ))
 def name_mismatch(context: PairContext) -> Iterator[Finding]:
     """A person or place named on one side and absent from the other."""
     english, vietnamese = context.english or "", context.vietnamese or ""
     english_key, vietnamese_key = _key(english), _key(vietnamese)
     translation_is_vi = context.target_lang == "vi"
+    english_places, vietnamese_places = find_places(english, "en"), find_places(vietnamese, "vi")
     for name, span in english_names(english):
-        if _key(name) not in vietnamese_key:
+        if _key(name) not in vietnamese_key and not _covered(span, english_places):
             yield _name_finding(context, name, span, name_in_translation=not translation_is_vi)
     for name, span in vietnamese_person_names(vietnamese):
-        if _key(name) not in english_key:
+        if _key(name) not in english_key and not _covered(span, vietnamese_places):
             yield _name_finding(context, name, span, name_in_translation=translation_is_vi)
-    for concept, (english_forms, vietnamese_forms) in PLACE_NAMES.items():
-        in_english = _first(english, english_forms, vietnamese=False)
-        in_vietnamese = _first(vietnamese, vietnamese_forms, vietnamese=True)
-        if in_english is not None and _key(english[in_english.start: in_english.end]) in \
-                vietnamese_key:
-            continue  # kept as written: "Vietnam Airlines"
-        if (in_english is None) != (in_vietnamese is None):
-            found = in_english or in_vietnamese
-            assert found is not None
-            on_english = in_english is not None
-            yield _name_finding(context, english[found.start: found.end] if on_english
-                                else vietnamese[found.start: found.end], found,
-                                name_in_translation=(on_english != translation_is_vi),
-                                concept=concept)
+    in_english = frozenset().union(*(m.concepts for m in english_places))
+    in_vietnamese = frozenset().union(*(m.concepts for m in vietnamese_places))
+    if _THIS_COUNTRY.search(english):
+        # "in this country" said by a speaker is often rendered with the country's name
+        in_english |= {c for m in vietnamese_places for c in m.concepts if c.isupper()}
+    reported: set[frozenset[str]] = set()
+    for places, other, other_key, on_english in (
+            (english_places, in_vietnamese, vietnamese_key, True),
+            (vietnamese_places, in_english, english_key, False)):
+        for place in places:
+            if not place.strong or place.concepts & other or place.concepts in reported:
+                continue
+            if _key(place.text) in other_key:
+                continue  # kept as written: "Vietnam Airlines", "Toronto"
+            reported.add(place.concepts)
+            yield _name_finding(context, place.text, Span(place.start, place.end),
+                                name_in_translation=(on_english != translation_is_vi))
+
+
+_THIS_COUNTRY = re.compile(r"\b(?:this|our|my) (?:country|nation)\b", re.IGNORECASE)
+
+
+def _covered(span: Span, places: tuple[PlaceMention, ...]) -> bool:
+    """A name that is all place ("Hà Lan", "Can Tho") is checked as a place; a person's name
+    that contains one ("Nguyễn Thái Bình") is still checked as a name."""
+    return any(p.start <= span.start and span.end <= p.end for p in places)
 
 
 _EN_WEEKDAY = re.compile(r"\b(" + "|".join(d.capitalize() for d in EN_WEEKDAYS) + r")\b")
@@ -165,7 +196,7 @@ def weekday_mismatch(context: PairContext) -> Iterator[Finding]:
 
 
 def _name_finding(context: PairContext, name: str, span: Span, *,
-                  name_in_translation: bool, concept: str | None = None) -> Finding:
+                  name_in_translation: bool) -> Finding:
     """`span` is in the side that has the name; the flag sits in the translation when possible."""
     if name_in_translation:
         return Finding(f"'{name}' is not in the source.",
@@ -178,37 +209,6 @@ def _name_finding(context: PairContext, name: str, span: Span, *,
 def _word_pattern(form: str, *, plural: bool = False) -> re.Pattern[str]:
     """`form` as whole words of a folded text (with an optional plural "s")."""
     return re.compile(r"(?<!\w)" + re.escape(form) + ("(?:s)?" if plural else "") + r"(?!\w)")
-
-
-def _first(text: str, forms: tuple[str, ...], *, vietnamese: bool) -> Span | None:
-    """The first occurrence, with a capital, of any form. On the Vietnamese side a one-word
-    form next to another capitalised word is part of a longer name, not the country: "Pháp" is
-    France but "biện pháp" is not, "Mỹ Đình" is a stadium, "Chủ Nhật" is Sunday."""
-    folded = fold_aligned(text)  # cached: every check folds the same sentences
-    if folded is None:
-        return None
-    for form in sorted(forms, key=len, reverse=True):
-        if form not in folded:  # the cheap test first: most forms are absent
-            continue
-        for match in _word_pattern(form).finditer(folded):
-            if not any(ch.isupper() for ch in text[match.start(): match.end()]):
-                continue
-            if vietnamese and " " not in form and _beside_a_capital(text, match.start(),
-                                                                     match.end()):
-                continue
-            return Span(match.start(), match.end())
-    return None
-
-
-def _beside_a_capital(text: str, start: int, end: int) -> bool:
-    before = text[:start]
-    previous = before.split()[-1:] if before.strip() else []
-    after = text[end:]
-    following = after.split()[:1] if after.strip() else []
-    joined_before = bool(previous) and before[-1:] == " " and previous[0][:1].isupper() and \
-        previous[0][-1:] not in ".,;:!?"
-    joined_after = bool(following) and after[:1] == " " and following[0][:1].isupper()
-    return joined_before or joined_after
 
 
 def title_concepts(text: str, lang: str) -> dict[str, Span]:
@@ -240,6 +240,12 @@ def title_concepts(text: str, lang: str) -> dict[str, Span]:
                    translation="Chủ tịch UBND tỉnh phát biểu.", flagged=False),
            Example(source="Ms. Thu, Secretary of the District Party Committee, spoke.",
                    translation="Bà Thu, Chủ tịch UBND huyện, phát biểu."),
+           Example(source="The Chairman of the Provincial People's Committee spoke.",
+                   translation="Phó Chủ tịch UBND tỉnh phát biểu."),
+           Example(source="The Deputy Secretary of the Provincial Party Committee spoke.",
+                   translation="Bí thư Tỉnh ủy phát biểu."),
+           Example(source="Apple chief executive Tim Cook spoke.",
+                   translation="Giám đốc điều hành Apple Tim Cook phát biểu.", flagged=False),
        ))
 def title_mismatch(context: PairContext) -> Iterator[Finding]:
     """A title or body (Secretary, Deputy, People's Committee) not rendered on the other side."""
@@ -247,7 +253,15 @@ def title_mismatch(context: PairContext) -> Iterator[Finding]:
     in_english = title_concepts(english, "en")
     in_vietnamese = title_concepts(vietnamese, "vi")
     translation_is_vi = context.target_lang == "vi"
-    for concept in sorted(set(in_english) ^ set(in_vietnamese)):
+    unmatched = set(in_english) ^ set(in_vietnamese)
+    for same in TITLE_EQUIVALENTS:
+        if same & set(in_english) and same & set(in_vietnamese):
+            unmatched -= same
+    folded_english = fold(english)
+    unmatched -= {concept for concept in unmatched if concept in in_vietnamese and any(
+        _word_pattern(word).search(folded_english)
+        for word in TITLE_LOOSE_ENGLISH.get(concept, ()))}
+    for concept in sorted(unmatched):
         on_english = concept in in_english
         span = in_english[concept] if on_english else in_vietnamese[concept]
         text = english if on_english else vietnamese

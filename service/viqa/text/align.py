@@ -38,7 +38,7 @@ class Bead:
 
 
 def _anchors(sentence: Sentence, lang: Lang) -> set[str]:
-    keys = {f"n:{v}" for m in find_numbers(sentence.text, lang) for v in m.values}
+    keys = {f"n:{v}" for m in find_numbers(sentence.text, lang, any_locale=True) for v in m.values}
     for i, token in enumerate(tokenize(sentence.text)):
         if i and token.text[:1].isupper() and len(token.text) > 1:
             keys.add("w:" + strip_diacritics(token.text).casefold())

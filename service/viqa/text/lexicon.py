@@ -30,18 +30,7 @@ VI_SURNAMES = frozenset(
 # is Vịnh Hạ Long).
 EN_PLACE_SUFFIXES = frozenset("bay city lake island islands river province district street".split())
 
-# Negation cues. Vietnamese compounds where không/chưa do not negate are removed first.
-EN_NEGATION = frozenset(
-    """not no never none nobody nothing neither nor without cannot n't nowhere fail fails failed
-    failure""".split()
-)
-VI_NEGATION = ("không", "chưa", "chẳng", "chả", "đừng", "chớ", "chưa bao giờ", "không bao giờ",
-               "thất bại")
-VI_NEGATION_IDIOMS = (
-    "không khí", "không gian", "không quân", "hàng không", "không ngừng", "không ít",
-    "không chỉ", "chưa từng có", "có hay không", "hay không", "không lâu", "không kém",
-    "không những", "không thể thiếu", "phi", "không ngờ", "số không", "không sao",
-)
+# Negation cues live in viqa.text.negation (they need word segmentation, not lists alone).
 
 # Direction words: a translation that turns a rise into a fall keeps every number.
 EN_UP = frozenset(
@@ -83,56 +72,42 @@ TITLE_CONCEPTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "secretary+party-committee": (("party secretary",), (
         "bí thư tỉnh ủy", "bí thư tỉnh uỷ", "bí thư huyện ủy", "bí thư huyện uỷ", "bí thư thành ủy",
         "bí thư thành uỷ", "bí thư đảng ủy", "bí thư đảng uỷ", "bí thư quận ủy", "bí thư quận uỷ")),
-    "general-secretary": (("general secretary",), ("tổng bí thư",)),
-    "prime-minister": (("prime minister", "premier"), ("thủ tướng",)),
+    "general-secretary": (("general secretary", "secretary general", "secretary-general"),
+                          ("tổng bí thư", "tổng thư ký")),
+    "prime-minister": (("prime minister", "premier", "chancellor"), ("thủ tướng",)),
+    "deputy+minister": (("deputy minister", "vice minister"), ("thứ trưởng",)),
     "deputy": (("deputy", "vice"), ("phó",)),
-    "secretary": (("secretary",), ("bí thư", "thư ký")),
-    "chair": (("chairman", "chairwoman", "chairperson", "president"), ("chủ tịch", "tổng thống")),
+    "secretary": (("secretary", "secretariat", "clerk"), ("bí thư", "thư ký")),
+    "chair": (("chairman", "chairwoman", "chairperson", "president", "presidential", "chaired",
+               "chairing", "to chair", "chair of", "as chair", "vice chair"), ("chủ tịch", "tổng thống")),
     "minister": (("minister",), ("bộ trưởng",)),
-    "director": (("director",), ("giám đốc",)),
+    "director": (("director", "chief executive", "ceo", "managing director", "executive director",
+                  "chief executive officer", "chief financial officer", "chief operating officer",
+                  "chief marketing officer", "chief technology officer", "cfo", "cto", "coo",
+                  "general manager"), ("giám đốc", "ceo")),
     "peoples-committee": (("people's committee",), ("ủy ban nhân dân", "uỷ ban nhân dân", "ubnd")),
     "peoples-council": (("people's council",), ("hội đồng nhân dân", "hđnd")),
     "party-committee": (("party committee",), ("tỉnh ủy", "tỉnh uỷ", "huyện ủy", "huyện uỷ",
                                                  "thành ủy", "thành uỷ", "đảng ủy", "đảng uỷ",
                                                  "cấp ủy", "cấp uỷ", "quận ủy", "quận uỷ",
                                                  "trung ương đảng", "ban chấp hành trung ương")),
-    "national-assembly": (("national assembly",), ("quốc hội",)),
+    "national-assembly": (("national assembly", "parliament", "congress", "house of commons",
+                           "legislature"), ("quốc hội",)),
     "fatherland-front": (("fatherland front",), ("mặt trận tổ quốc",)),
 }
 
 # Phrases where a title word means something else ("đối phó": to cope; "tăng trưởng": growth).
-TITLE_IDIOMS = ("đối phó", "phó mặc", "phó thác", "tăng trưởng", "vice versa")
-
-# Places and countries whose English and Vietnamese names differ (exonyms). A name on one side
-# must have one of its renderings on the other.
-PLACE_NAMES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
-    "vietnam": (("vietnam", "viet nam"), ("việt nam",)),
-    "hanoi": (("hanoi", "ha noi"), ("hà nội",)),
-    "hcmc": (("ho chi minh city", "hcm city", "hcmc", "saigon"),
-             ("thành phố hồ chí minh", "tp.hcm", "tp hcm", "tphcm", "tp. hồ chí minh",
-              "sài gòn", "tp.hồ chí minh")),
-    "mekong-delta": (("mekong delta",), ("đồng bằng sông cửu long", "đbscl", "miền tây")),
-    "china": (("china", "chinese"), ("trung quốc",)),
-    "japan": (("japan", "japanese"), ("nhật bản", "nhật")),
-    "korea": (("south korea", "korea", "korean"), ("hàn quốc",)),
-    "thailand": (("thailand", "thai"), ("thái lan",)),
-    "laos": (("laos", "lao"), ("lào",)),
-    "cambodia": (("cambodia", "cambodian"), ("campuchia", "cam-pu-chia")),
-    "us": (("united states", "u.s.", "usa", "america", "american"), ("mỹ", "hoa kỳ")),
-    "france": (("france", "french"), ("pháp",)),
-    "germany": (("germany", "german"), ("đức",)),
-    "russia": (("russia", "russian"), ("nga",)),
-    "india": (("india", "indian"), ("ấn độ",)),
-    "australia": (("australia", "australian"), ("úc", "australia", "ô-xtrây-li-a")),
-    "uk": (("united kingdom", "britain", "british", "uk", "u.k."), ("vương quốc anh", "anh")),
-    "philippines": (("philippines", "philippine", "filipino"), ("philippines", "phi-líp-pin")),
-    "indonesia": (("indonesia", "indonesian"), ("indonesia", "in-đô-nê-xi-a")),
-    "singapore": (("singapore",), ("singapore", "xin-ga-po")),
-    "malaysia": (("malaysia", "malaysian"), ("malaysia", "ma-lai-xi-a")),
-    "europe": (("europe", "european"), ("châu âu",)),
-    "asia": (("asia", "asian"), ("châu á",)),
-    "africa": (("africa", "african"), ("châu phi",)),
+TITLE_IDIOMS = ("đối phó", "ứng phó", "phó mặc", "phó thác", "tăng trưởng", "vice versa",
+                "premier league", "board of directors", "hội đồng quản trị")  # a board is no title
+# English words that may be rendered with a title without naming one ("Intel chief Brian
+# Krzanich" -> "Giám đốc Intel"): they excuse the title in the Vietnamese, never require it.
+TITLE_LOOSE_ENGLISH: dict[str, tuple[str, ...]] = {
+    "director": ("executive", "executives", "chief", "boss", "bosses", "head", "manager"),
+    "chair": ("chair", "chairs", "head", "leader"),
 }
+# Title concepts one language names with the other's word: a British "Business Secretary" is
+# a "Bộ trưởng" (minister).
+TITLE_EQUIVALENTS = (frozenset({"secretary", "minister"}),)
 
 # Words that may follow a surname-like first word in Vietnamese without making a person's name
 # ("Đảng Cộng sản", "Đoàn Thanh niên", "Hà Nội" is handled as a place).
