@@ -153,8 +153,10 @@ def article_export(external_id: str, kind: str, session: SessionDep,
 def decision(request: Request, session: SessionDep, principal: ReviewerPage,
              job_id: Annotated[str, Form(max_length=36)],
              sentence_id: Annotated[str, Form(max_length=200)],
-             code: Annotated[str, Form(max_length=60)],
              action: Annotated[str, Form(max_length=20)],
+             flag: Annotated[str, Form(max_length=64)] = "",
+             code: Annotated[str, Form(max_length=60)] = "",
+             scope: Annotated[str, Form(max_length=10)] = "article",
              csrf: Annotated[str, Form(max_length=100)] = "",
              reason: Annotated[str | None, Form(max_length=2000)] = None,
              correction: Annotated[str | None, Form(max_length=20_000)] = None,
@@ -162,7 +164,8 @@ def decision(request: Request, session: SessionDep, principal: ReviewerPage,
              next: Annotated[str, Form(max_length=500)] = "/review") -> Response:
     check_csrf(request, csrf or request.headers.get("x-csrf-token"))
     try:
-        made = actions.decide_flag(session, principal, job_id, sentence_id, code, action=action,
+        made = actions.decide_flag(session, principal, job_id, sentence_id, flag or code,
+                                   action=action, scope=scope or "article",
                                    reason=reason or None, correction=correction or None,
                                    comment=comment or None)
     except actions.ReviewError as exc:
