@@ -13,7 +13,7 @@ from viqa.domain import Category, Flag, Severity
 from viqa.fingerprint import fingerprint, flag_id, sentence_key, span_text
 from viqa.store import decisions as decision_store
 from viqa.store.jobs import latest_done_jobs
-from viqa.store.models import Job
+from viqa.store.models import Job, as_utc
 
 STATUSES = ("open", "confirmed", "dismissed", "corrected")
 
@@ -115,7 +115,8 @@ def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceV
                 message=" ".join(r.message for r in reasons), risk=first["risk"],
                 status=status, offset=first["offset"], length=first["length"],
                 side=first["side"], translation=sentence["translation"],
-                source=sentence["source"], correction=corrected, created_at=job.finished_at,
+                source=sentence["source"], correction=corrected,
+                created_at=as_utc(job.finished_at) if job.finished_at else None,
                 id=first["id"], scope=scope, reasons=reasons,
                 backtranslation=sentence.get("backtranslation"),
                 sentence_offset=sentence.get("offset") or 0,

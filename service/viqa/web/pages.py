@@ -7,12 +7,14 @@ from __future__ import annotations
 import hmac
 import secrets
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from viqa.api.deps import SessionDep, from_review
@@ -25,10 +27,24 @@ from viqa.store import decisions as decision_store
 from viqa.store import glossaries as glossary_store
 from viqa.store import tenants as tenant_store
 from viqa.store.keys import Principal, authenticate, is_live
+from viqa.store.models import as_utc
 from viqa.web.highlight import pieces, word_spans
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def when(moment: datetime | None) -> Markup:
+    """A stored time as a <time> element: UTC, with the zone written out."""
+    if moment is None:
+        return Markup("")
+    moment = as_utc(moment).astimezone(UTC)
+    return Markup('<time datetime="{}">{}</time>').format(
+        moment.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        moment.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+templates.env.filters["when"] = when
 router = APIRouter(prefix="/review", include_in_schema=False)
 
 
@@ -116,6 +132,7 @@ def _sentence_rows(views) -> list[dict[str, Any]]:
             "sentence": {**s, "flagged": verdict.flagged, "risk": verdict.risk,
                          "severity": str(verdict.severity) if verdict.severity else None},
             "flags": view.flags,
+            "correction": next((f.correction for f in view.flags if f.correction), None),
             "source": pieces(s["source"] or "", source_spans),
             "translation": pieces(s["translation"], translation_spans),
             "backtranslation": pieces(s["backtranslation"] or "",
@@ -132,8 +149,10 @@ def article_page(request: Request, external_id: str, session: SessionDep,
         job, views = actions.article_views(session, principal.tenant_id, external_id)
     except actions.ReviewError as exc:
         raise from_review(exc) from exc
+    columns = {"source": any(v.sentence.get("source") for v in views),
+               "backtranslation": any(v.sentence.get("backtranslation") for v in views)}
     return render(request, "article.html", principal, job=job, rows=_sentence_rows(views),
-                  external_id=external_id)
+                  external_id=external_id, columns=columns)
 
 
 @router.get("/articles/{external_id}/export/{kind}")
