@@ -61,6 +61,8 @@ async def test_two_flags_of_one_check_are_decided_apart(settings) -> None:
         assert {i["id"]: i["status"] for i in queue["items"]} == {
             first["id"]: "confirmed", second["id"]: "dismissed"}
         assert queue["counts"]["confirmed"] == 1 and queue["counts"]["dismissed"] == 1
+        created = queue["items"][0]["created_at"]
+        assert created.endswith(("Z", "+00:00")), created
 
         # A re-check of the same article: the same ids, the dismissed one remembered.
         again = await submit(viqa, plugin, {**VOTE, "external_id": "vote"})

@@ -128,3 +128,36 @@ def test_the_article_page_fits_a_phone(editor_server: Server, browser) -> None: 
     assert box["width"] > 300, box
     page.screenshot(path=str(ARTIFACTS / "editor-phone.png"), full_page=True)
     page.close()
+
+
+def test_friendly_error_pages_and_calibration_that_says_what_it_needs(editor_server: Server,
+                                                                      browser) -> None:  # noqa: F811
+    page = sign_in(browser, editor_server)
+    response = page.goto(editor_server.url + "/review/calibration")
+    assert response is not None and response.status == 403
+    assert "text/html" in response.headers["content-type"]
+    expect(page.locator("h1")).to_have_text("Admins only")
+    expect(page.locator("nav")).to_be_visible()
+    response = page.goto(editor_server.url + "/review/articles/no-such-article")
+    assert response is not None and response.status == 404
+    assert "text/html" in response.headers["content-type"]
+    expect(page.locator("p.error")).to_contain_text("no-such-article")
+    page.close()
+
+    with ViqaClient(editor_server.url, editor_server.key("gamma", "plugin")) as viqa:
+        job = viqa.wait(viqa.submit_job(**{**VOTE, "external_id": "cal"})["id"])
+    first, second = [f for f in job["result"]["sentences"][0]["flags"]
+                     if f["code"] == "NUMBER_MISMATCH"]
+    with editor_server.client("gamma", "reviewer") as reviewer:
+        base = f"/v1/jobs/{job['id']}/sentences/1/flags"
+        assert reviewer.post(f"{base}/{first['id']}/decision",
+                             json={"action": "confirm"}).status_code == 201
+        assert reviewer.post(f"{base}/{second['id']}/decision",
+                             json={"action": "dismiss"}).status_code == 201
+    admin = sign_in(browser, editor_server, "gamma", "admin")
+    admin.goto(editor_server.url + "/review/calibration")
+    expect(admin.locator("[data-role=shortfall]")).to_contain_text(
+        "1 confirmed and 1 dismissed so far. It needs 8 more decisions")
+    assert admin.locator("img").count() == 0, "no empty chart"
+    admin.screenshot(path=str(ARTIFACTS / "editor-calibration-too-few.png"), full_page=True)
+    admin.close()

@@ -52,6 +52,28 @@ class NeedsLogin(Exception):
     pass
 
 
+class PageError(Exception):
+    """A page the signed-in reviewer cannot see: answered with an HTML page that says why and
+    where to go, not the API's JSON."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+def error_page(request: Request, exc: PageError) -> HTMLResponse:
+    data = request.session.get("principal")
+    response = render(request, "error.html", Principal(**data) if data else None,
+                      title=exc.title, message=exc.message)
+    response.status_code = exc.status
+    return response
+
+
+def _page_error(exc: actions.ReviewError) -> PageError:
+    titles = {404: "Not found", 403: "Not allowed", 409: "Ambiguous", 422: "Not accepted"}
+    return PageError(exc.status, titles.get(exc.status, "Cannot do that"), exc.message)
+
+
 def current_reviewer(request: Request, session: SessionDep) -> Principal:
     data = request.session.get("principal")
     if not data:
@@ -148,7 +170,7 @@ def article_page(request: Request, external_id: str, session: SessionDep,
     try:
         job, views = actions.article_views(session, principal.tenant_id, external_id)
     except actions.ReviewError as exc:
-        raise from_review(exc) from exc
+        raise _page_error(exc) from exc
     columns = {"source": any(v.sentence.get("source") for v in views),
                "backtranslation": any(v.sentence.get("backtranslation") for v in views)}
     return render(request, "article.html", principal, job=job, rows=_sentence_rows(views),
@@ -162,7 +184,7 @@ def article_export(external_id: str, kind: str, session: SessionDep,
     try:
         made = actions.export_article(session, principal.tenant_id, external_id, kind)
     except actions.ReviewError as exc:
-        raise from_review(exc) from exc
+        raise _page_error(exc) from exc
     if isinstance(made.body, dict):
         return JSONResponse(made.body)
     return Response(made.body, media_type=made.media_type)
@@ -197,7 +219,9 @@ def decision(request: Request, session: SessionDep, principal: ReviewerPage,
 
 def _admin(principal: Principal) -> None:
     if principal.role != "admin":
-        raise ApiError(403, "forbidden", "this page needs an admin key")
+        raise PageError(403, "Admins only",
+                        f"This page needs an admin key; you are signed in as a {principal.role} "
+                        f"of {principal.tenant}. Ask an admin, or sign in with an admin key.")
 
 
 @router.get("/glossary", response_class=HTMLResponse)
@@ -234,7 +258,7 @@ def calibration_page(request: Request, session: SessionDep, principal: ReviewerP
     result = _calibration(session, principal, min(max(target, 0.0), 1.0))
     current = tenant_store.get_settings(session, principal.tenant_id).threshold
     return render(request, "calibration.html", principal, result=result, target=target,
-                  current=current)
+                  current=current, shortfall=calibration_lib.shortfall(result))
 
 
 @router.get("/calibration.png")
