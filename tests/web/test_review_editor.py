@@ -35,7 +35,7 @@ def editor_server(tmp_path_factory) -> Iterator[Server]:
     server.start()
     with ViqaClient(server.url, server.key("alpha", "plugin")) as viqa:
         for article in ({**VOTE, "external_id": "vote-a"}, {**VOTE, "external_id": "vote-b"},
-                        ONLY_VIETNAMESE):
+                        ONLY_VIETNAMESE, {**ONLY_VIETNAMESE, "external_id": "fix-me"}):
             viqa.wait(viqa.submit_job(**article)["id"])
     yield server
     server.stop()
@@ -161,3 +161,25 @@ def test_friendly_error_pages_and_calibration_that_says_what_it_needs(editor_ser
     assert admin.locator("img").count() == 0, "no empty chart"
     admin.screenshot(path=str(ARTIFACTS / "editor-calibration-too-few.png"), full_page=True)
     admin.close()
+
+
+def test_correct_a_sentence_inline_and_see_the_new_text(editor_server: Server,
+                                                        browser) -> None:  # noqa: F811
+    page = sign_in(browser, editor_server)
+    page.goto(editor_server.url + "/review/articles/fix-me")
+    flag = page.locator("tr#s-1 li.flag").first
+    flag.focus()
+    page.keyboard.press("e")
+    box = flag.locator("details[data-role=correct] textarea")
+    expect(box).to_be_focused()
+    sentence = "Tỉnh truy tặng và truy tặng huy hiệu cho 1.069 đảng viên."
+    expect(box).to_have_value(sentence)
+    fixed = "Tỉnh truy tặng huy hiệu cho 1.069 đảng viên."
+    box.fill(fixed)
+    flag.locator("button", has_text="Save correction").click()
+    page.wait_for_url(editor_server.url + "/review/articles/fix-me")
+    expect(flag).to_have_attribute("data-status", "corrected")
+    expect(page.locator("tr#s-1 [data-role=corrected]")).to_have_text(f"Corrected: {fixed}")
+    expect(page.locator("tr#s-1 details[data-role=correct] textarea")).to_have_value(fixed)
+    page.screenshot(path=str(ARTIFACTS / "editor-corrected.png"), full_page=True)
+    page.close()

@@ -1,4 +1,4 @@
-// Keyboard review: j/k move between flags, c confirm, d dismiss, e correct.
+// Keyboard review: j/k move between flags, c confirm, d dismiss, e correct (inline form).
 // Every action posts to /review/decision with the page's CSRF token.
 (function () {
   "use strict";
@@ -59,8 +59,14 @@
     else if (flag && event.key === "c") { decide(flag, "confirm", {}); }
     else if (flag && event.key === "d") { decide(flag, "dismiss", {}); }
     else if (flag && event.key === "e") {
-      const fixed = window.prompt("Corrected translation:");
-      if (fixed) decide(flag, "correct", { correction: fixed });
+      // Inline correction: open the card's form, prefilled with the sentence.
+      const panel = flag.querySelector("details[data-role=correct]");
+      if (!panel) return;
+      panel.open = true;
+      const box = panel.querySelector("textarea");
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+      event.preventDefault();
     }
   });
 })();
