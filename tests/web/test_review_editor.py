@@ -183,3 +183,27 @@ def test_correct_a_sentence_inline_and_see_the_new_text(editor_server: Server,
     expect(page.locator("tr#s-1 details[data-role=correct] textarea")).to_have_value(fixed)
     page.screenshot(path=str(ARTIFACTS / "editor-corrected.png"), full_page=True)
     page.close()
+
+
+def test_queue_cards_show_source_translation_words_and_reason(editor_server: Server,
+                                                              browser) -> None:  # noqa: F811
+    page = sign_in(browser, editor_server)
+    page.goto(editor_server.url + "/review?article=vote-a")
+    card = page.locator("li.flag[data-code=NUMBER_MISMATCH]").first
+    expect(card.locator("[data-role=source]")).to_contain_text("The vote was 12 to 3.")
+    expect(card.locator("[data-role=translation]")).to_contain_text("Kết quả bỏ phiếu là 21")
+    expect(card.locator("[data-role=translation] mark.hl")).to_have_text("21")
+    expect(card.locator("p.why")).to_contain_text("Number '21' is not in the source")
+    options = page.locator("select[name=check] option").all_inner_texts()
+    assert any(o.startswith("NUMBER_MISMATCH (") for o in options), options
+    articles = page.locator("select[name=article] option").all_inner_texts()
+    assert "vote-a (2)" in articles and "vote-b (2)" in articles, articles
+    expect(page.locator("select[name=article]")).to_have_value("vote-a")
+    legend = page.locator("[data-role=legend]").bounding_box()
+    assert legend["y"] < card.bounding_box()["y"], "the key legend is at the top"
+    assert card.locator("time").get_attribute("datetime").endswith("Z")
+    page.select_option("select[name=check]", "NUMBER_MISMATCH")
+    page.click("form.filters button[type=submit]")
+    expect(page.locator("select[name=check]")).to_have_value("NUMBER_MISMATCH")
+    page.screenshot(path=str(ARTIFACTS / "editor-queue.png"), full_page=True)
+    page.close()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections import Counter
 from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -22,7 +23,7 @@ from viqa.api.errors import ApiError
 from viqa.glossary import GlossaryError
 from viqa.review import actions
 from viqa.review import calibration as calibration_lib
-from viqa.review.views import STATUSES, queue
+from viqa.review.views import STATUSES, FlagView, queue
 from viqa.store import decisions as decision_store
 from viqa.store import glossaries as glossary_store
 from viqa.store import tenants as tenant_store
@@ -132,9 +133,27 @@ def queue_page(request: Request, session: SessionDep, principal: ReviewerPage,
                article: str | None = None, status: str | None = None) -> HTMLResponse:
     found = queue(session, principal.tenant_id, severity=severity or None,
                   check=check or None, article=article or None, status=status or None)
+    everything = queue(session, principal.tenant_id).items
+    checks = Counter(code for item in everything for code in item.codes)
+    articles = Counter(item.external_id or item.job_id for item in everything)
+    severities = Counter(item.severity for item in everything)
     return render(request, "queue.html", principal, queue=found, statuses=STATUSES,
+                  cards=[(f, _card_text(f)) for f in found.items],
+                  checks=sorted(checks.items()), articles=sorted(articles.items()),
+                  severities=severities,
                   filters={"severity": severity or "", "check": check or "",
                            "article": article or "", "status": status or ""})
+
+
+def _card_text(card: FlagView) -> dict[str, list]:
+    """A queue card's source and translation, the card's words highlighted on its side."""
+    start = card.offset - (card.source_offset if card.side == "source" else card.sentence_offset)
+    span = [(start, start + card.length, f"hl {card.severity}")]
+    whole = card.length >= len((card.source if card.side == "source" else card.translation) or "")
+    return {"source": pieces(card.source or "", span if card.side == "source" and not whole
+                             else []),
+            "translation": pieces(card.translation, span if card.side == "translation"
+                                  and not whole else [])}
 
 
 def _sentence_rows(views) -> list[dict[str, Any]]:
