@@ -207,3 +207,30 @@ def test_queue_cards_show_source_translation_words_and_reason(editor_server: Ser
     expect(page.locator("select[name=check]")).to_have_value("NUMBER_MISMATCH")
     page.screenshot(path=str(ARTIFACTS / "editor-queue.png"), full_page=True)
     page.close()
+
+
+def test_glossary_page_shows_calques_keeps_a_rejected_text_and_is_read_only_for_reviewers(
+        editor_server: Server, browser) -> None:  # noqa: F811
+    admin = sign_in(browser, editor_server, "delta", "admin")
+    admin.goto(editor_server.url + "/review/glossary")
+    expect(admin.locator("[data-role=builtin]")).to_contain_text("thành viên của bữa tiệc")
+    typed = "source,target,forbidden,note\nParty member,đảng viên,thành viên, đảng,\n"
+    admin.fill("textarea[name=csv_text]", typed)
+    admin.click("button:has-text('Save glossary')")
+    expect(admin.locator("p.error")).to_contain_text("line 2")
+    expect(admin.locator("textarea[name=csv_text]")).to_have_value(typed)
+    admin.screenshot(path=str(ARTIFACTS / "editor-glossary-rejected.png"), full_page=True)
+    good = "source,target,forbidden,note\nParty member,đảng viên,thành viên đảng,\n"
+    admin.fill("textarea[name=csv_text]", good)
+    admin.click("button:has-text('Save glossary')")
+    expect(admin.locator("p.ok")).to_have_text("Saved 1 entries.")
+    admin.close()
+
+    reviewer = sign_in(browser, editor_server, "delta", "reviewer")
+    reviewer.goto(editor_server.url + "/review/glossary")
+    assert reviewer.locator("textarea").count() == 0
+    assert reviewer.locator("button:has-text('Save glossary')").count() == 0
+    expect(reviewer.locator("[data-role=read-only]")).to_be_visible()
+    expect(reviewer.locator("[data-role=tenant-terms]")).to_contain_text("thành viên đảng")
+    expect(reviewer.locator("[data-role=builtin]")).to_contain_text("thành viên của bữa tiệc")
+    reviewer.close()

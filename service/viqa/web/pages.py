@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from viqa.api.deps import SessionDep, from_review
 from viqa.api.errors import ApiError
-from viqa.glossary import GlossaryError
+from viqa.glossary import Glossary, GlossaryError
 from viqa.review import actions
 from viqa.review import calibration as calibration_lib
 from viqa.review.views import STATUSES, FlagView, queue
@@ -245,10 +245,20 @@ def _admin(principal: Principal) -> None:
 
 @router.get("/glossary", response_class=HTMLResponse)
 def glossary_page(request: Request, session: SessionDep, principal: ReviewerPage,
-                  error: str | None = None, saved: int | None = None) -> HTMLResponse:
-    csv_text = glossary_store.get_glossary_csv(session, principal.tenant_id) or ""
-    return render(request, "glossary.html", principal, csv_text=csv_text, error=error,
-                  saved=saved)
+                  error: str | None = None, saved: int | None = None,
+                  typed: str | None = None) -> HTMLResponse:
+    """The tenant's glossary (editable by admins, read-only for reviewers) beside the built-in
+    calques that are checked whatever the tenant uploads. `typed`: what a rejected save held,
+    given back so the admin can fix it."""
+    stored = glossary_store.get_glossary_csv(session, principal.tenant_id) or ""
+    entries = glossary_store.get_glossary(session, principal.tenant_id)
+    response = render(request, "glossary.html", principal,
+                      csv_text=stored if typed is None else typed, error=error, saved=saved,
+                      entries=entries.entries if entries else (),
+                      builtin=Glossary.builtin().entries)
+    if error:
+        response.status_code = 422
+    return response
 
 
 @router.post("/glossary")
@@ -260,7 +270,7 @@ def glossary_upload(request: Request, session: SessionDep, principal: ReviewerPa
     try:
         glossary = glossary_store.set_glossary(session, principal.tenant_id, csv_text)
     except GlossaryError as exc:
-        return glossary_page(request, session, principal, error=str(exc))
+        return glossary_page(request, session, principal, error=str(exc), typed=csv_text)
     session.commit()
     return RedirectResponse(f"/review/glossary?saved={len(glossary.entries)}", status_code=303)
 
