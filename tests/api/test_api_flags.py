@@ -50,6 +50,10 @@ async def test_two_flags_of_one_check_are_decided_apart(settings) -> None:
         assert confirmed.status_code == 201
         assert confirmed.json()["flag_id"] == first["id"]
         assert confirmed.json()["status"] == "confirmed"
+        again = await viqa.http.post(f"{base}/{first['id']}/decision",
+                                     json={"action": "comment", "comment": "seen twice"},
+                                     headers=reviewer)
+        assert again.status_code == 201, again.text  # a second decision on the same flag
         dismissed = await viqa.http.post(f"{base}/{second['id']}/decision",
                                          json={"action": "dismiss"}, headers=reviewer)
         body = dismissed.json()

@@ -102,7 +102,7 @@ def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceV
             keys = [k for flag in card for k in (flag["id"], flag["fingerprint"])]
             history = sorted((d for key in dict.fromkeys(keys)
                               for d in decisions.get((job.id, sentence["id"], key), [])),
-                             key=lambda d: (d.created_at, d.id))
+                             key=lambda d: (as_utc(d.created_at), d.id))
             corrected = next((d.correction for d in reversed(history)
                               if d.action == "correct"), None)
             status, scope = decision_store.status_of(history, keys, dismissed)

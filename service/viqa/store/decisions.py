@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from viqa.fingerprint import fingerprint
 from viqa.store.keys import Principal
-from viqa.store.models import Decision, Job
+from viqa.store.models import Decision, Job, as_utc
 
 Action = Literal["confirm", "dismiss", "correct", "comment"]
 STATUS_OF: dict[str, str] = {"confirm": "confirmed", "dismiss": "dismissed",
@@ -86,9 +86,9 @@ def dismissed_among(session: Session, tenant_id: int, fingerprints: Iterable[str
             .where(Decision.tenant_id == tenant_id, Decision.action != "comment",
                    Decision.fingerprint.in_(wanted[start: start + IN_QUERY]), or_(*in_scope)))
         for fp, flag, created_at, row_id, action, scope in rows:
-            key = flag or fp
-            if key not in latest or (created_at, row_id) > latest[key][:2]:
-                latest[key] = (created_at, row_id, action, scope)
+            key, when = flag or fp, as_utc(created_at)
+            if key not in latest or (when, row_id) > latest[key][:2]:
+                latest[key] = (when, row_id, action, scope)
     return {key: scope for key, (_, _, action, scope) in latest.items() if action == "dismiss"}
 
 

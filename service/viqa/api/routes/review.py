@@ -35,21 +35,21 @@ class DecisionCreate(BaseModel):
     comment: str | None = Field(default=None, max_length=5000)
 
 
-@router.post("/jobs/{job_id}/sentences/{sentence_id}/flags/{flag}/decision", status_code=201,
+@router.post("/jobs/{job_id}/sentences/{sentence_id}/flags/{code}/decision", status_code=201,
              response_model=actions.RecordedDecision, responses={404: {"model": ErrorResponse},
                                                        409: {"model": ErrorResponse},
                                                        422: {"model": ErrorResponse}})
-def post_decision(job_id: str, sentence_id: str, flag: str, body: DecisionCreate,
+def post_decision(job_id: str, sentence_id: str, code: str, body: DecisionCreate,
                   session: SessionDep, principal: ReviewerDep) -> actions.RecordedDecision:
     """Confirm (an error), dismiss (a false alarm), correct (with the fixed translation) or
-    comment on one flag: `flag` is the flag's `id` from the job's result, or its check code
+    comment on one flag: `code` is the flag's `id` from the job's result, or its check code
     when only one flag of that check is on the sentence (409 names the ids otherwise).
     Overlapping flags of one cause are one card: the decision covers all of them. A dismissal
     is remembered for the same sentence in later versions of the article, or in every article
     with `scope: "tenant"`. Confirming or correcting MEANING_DIVERGENCE on a sentence nothing
     flagged records a missed error (calibration learns lower thresholds from these)."""
     try:
-        return actions.decide_flag(session, principal, job_id, sentence_id, flag,
+        return actions.decide_flag(session, principal, job_id, sentence_id, code,
                                    action=body.action, scope=body.scope, reason=body.reason,
                                    correction=body.correction, comment=body.comment)
     except actions.ReviewError as exc:
