@@ -60,7 +60,7 @@ async def test_sync_job_and_cli_agree(tmp_path) -> None:
                                                       headers=plugin)).json()["id"], plugin)
         assert (await viqa.http.post(
             f"/v1/jobs/{first['id']}/sentences/duplicated/flags/DUPLICATED_WORDS/decision",
-            json={"action": "dismiss"}, headers=reviewer)).status_code == 201
+            json={"action": "dismiss", "scope": "tenant"}, headers=reviewer)).status_code == 201
 
         sync = (await viqa.http.post("/v1/check", json=body, headers=plugin)).json()
         job = await viqa.wait((await viqa.http.post("/v1/jobs", json=body,

@@ -129,8 +129,11 @@ def judge_meaning(scores: MeaningScores, threshold: float) -> Verdict:
 
 
 def apply_dismissals(flags: Sequence[Flag], dismissed: Collection[str]) -> list[Flag]:
-    """Flags whose fingerprint a reviewer dismissed before come back with status dismissed."""
-    return [replace(f, status="dismissed") if f.fingerprint and f.fingerprint in dismissed
+    """Flags a reviewer dismissed before come back with status dismissed: by flag id, or by
+    fingerprint (all flags of that check on the sentence) for dismissals recorded before flags
+    had ids."""
+    return [replace(f, status="dismissed")
+            if (f.id and f.id in dismissed) or (f.fingerprint and f.fingerprint in dismissed)
             else f for f in flags]
 
 

@@ -135,6 +135,9 @@ class Flag:
     fingerprint: str = ""
     """Normalised source, translation and check id (`viqa.fingerprint`): what a dismissal
     is remembered by."""
+    id: str = ""
+    """The fingerprint with the words the flag points at (`viqa.fingerprint.flag_id`): what a
+    decision on this one flag is recorded under, stable across re-checks of the same text."""
     status: FlagStatus = "open"
     """dismissed: a reviewer dismissed this flag before; it counts for nothing in the verdict."""
 

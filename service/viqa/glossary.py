@@ -91,8 +91,11 @@ class Glossary:
             raise GlossaryError(f"{origin}: missing column(s) {', '.join(missing)}; "
                                 "expected header: source,target,forbidden,note")
         entries = []
-        for line_number, row in enumerate(reader, start=2):
-            row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        for line_number, raw in enumerate(reader, start=2):
+            if None in raw:  # csv puts a row's extra fields under None, as a list
+                raise GlossaryError(f"{origin}, line {line_number}: more fields than the "
+                                    f"header's {len(header)}; quote a term that has a comma")
+            row = {(k or "").strip().lower(): (v or "").strip() for k, v in raw.items()}
             if not row.get("source") and not row.get("forbidden"):
                 raise GlossaryError(f"{origin}, line {line_number}: needs a source term "
                                     "or forbidden terms")

@@ -20,6 +20,7 @@ from viqa.checks import REGISTRY, PairContext, run_checks
 from viqa.decide import DEFAULT_THRESHOLD, apply_dismissals, decide, meaning_model, meaning_risk
 from viqa.domain import (
     Direction,
+    Flag,
     Language,
     MeaningScores,
     Pair,
@@ -30,7 +31,7 @@ from viqa.domain import (
     english_of,
     vietnamese_of,
 )
-from viqa.fingerprint import fingerprint, sentence_key
+from viqa.fingerprint import fingerprint, flag_id, sentence_key, span_text
 from viqa.glossary import Glossary
 from viqa.score.divergence import score_meaning
 from viqa.score.embed import Embedder
@@ -209,9 +210,8 @@ def judge_pairs(pairs: list[Pair], direction: Direction, meaning: dict[str, Mean
             if pair.roundtrip else None,
         )
         key = sentence_key(pair.source, pair.translation)
-        flags = apply_dismissals(
-            [replace(f, fingerprint=fingerprint(pair.source, pair.translation, f.code, key=key))
-             for f in run_checks(context)], options.dismissed)
+        flags = apply_dismissals([_identified(f, pair, key) for f in run_checks(context)],
+                                 options.dismissed)
         scores = meaning.get(pair.id)
         risk_of_meaning = meaning_risk(scores) if scores else None
         verdict = decide(flags, meaning=risk_of_meaning)
@@ -236,6 +236,18 @@ def judge_pairs(pairs: list[Pair], direction: Direction, meaning: dict[str, Mean
         if pair.translation.strip():
             previous = pair.translation
     return results
+
+
+def _identified(flag: Flag, pair: Pair, key: bytes) -> Flag:
+    """The flag with its fingerprint and its flag id (the fingerprint with its span's words)."""
+    found = fingerprint(pair.source, pair.translation, flag.code, key=key)
+    if flag.side == "source":
+        words = span_text(pair.source, pair.source_span.start if pair.source_span else 0,
+                          flag.offset, flag.length)
+    else:
+        words = span_text(pair.translation, pair.translation_span.start, flag.offset,
+                          flag.length)
+    return replace(flag, fingerprint=found, id=flag_id(found, flag.code, flag.side, words))
 
 
 def _model_signature(translator: Translator | None) -> dict[str, object] | None:

@@ -18,7 +18,8 @@ class Policy:
     glossary: Glossary | None = None
     """Terms checked beside the built-in calques."""
     dismissed: frozenset[str] = field(default_factory=frozenset)
-    """Fingerprints whose latest decision is a dismissal (only those asked about)."""
+    """Flag ids (or, for dismissals recorded before flags had ids, fingerprints) whose latest
+    decision in scope is a dismissal (only of the fingerprints asked about)."""
 
 
 PolicySource = Callable[[Collection[str]], Policy]

@@ -78,7 +78,7 @@ async def test_job_gives_the_sync_verdict_and_dismissals_apply_to_both(settings)
                           if any(f["code"] == "DUPLICATED_WORDS" for f in s["flags"]))
         decided = await viqa.http.post(
             f"/v1/jobs/{job['id']}/sentences/{duplicated['id']}/flags/DUPLICATED_WORDS/decision",
-            json={"action": "dismiss"}, headers=viqa.headers("t", "reviewer"))
+            json={"action": "dismiss", "scope": "tenant"}, headers=viqa.headers("t", "reviewer"))
         assert decided.status_code == 201
         exported = await viqa.http.get("/v1/articles/a1/review.csv",
                                        headers=viqa.headers("t", "reviewer"))

@@ -39,7 +39,8 @@ def test_decisions_queue_memory_and_exports(server: Server) -> None:
     base = f"/v1/jobs/{job['id']}/sentences"
     with server.client("rev", "reviewer") as reviewer:
         assert reviewer.post(f"{base}/{duplicated}/flags/DUPLICATED_WORDS/decision",
-                             json={"action": "dismiss", "reason": "style"}).status_code == 201
+                             json={"action": "dismiss", "reason": "style",
+                                   "scope": "tenant"}).status_code == 201
         assert reviewer.post(f"{base}/{polarity}/flags/POLARITY_MISMATCH/decision",
                              json={"action": "confirm"}).json()["status"] == "confirmed"
         corrected = reviewer.post(f"{base}/{name}/flags/NAME_MISMATCH/decision",

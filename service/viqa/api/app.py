@@ -112,6 +112,8 @@ def create_app(settings: Settings, *, service: CheckingService | None = None,
     async def _login(_: Request, __: pages.NeedsLogin) -> RedirectResponse:
         return RedirectResponse("/review/login", status_code=303)
 
+    app.add_exception_handler(pages.PageError, pages.error_page)  # type: ignore[arg-type]
+
     @app.middleware("http")
     async def security_headers(request: Request, call_next):
         response = await call_next(request)

@@ -102,6 +102,9 @@ class FlagPublic(BaseModel):
     suggestions: list[str]
     risk: float
     fingerprint: str | None = None
+    id: str | None = None
+    """This flag's id (its fingerprint with the words it points at): decide on it with
+    POST /v1/jobs/{job_id}/sentences/{sentence_id}/flags/{id}/decision."""
     status: Literal["open", "dismissed"] | None = None
     """dismissed: a reviewer dismissed this flag before; it counts for nothing."""
 

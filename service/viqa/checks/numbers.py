@@ -14,7 +14,7 @@ def _vietnamese_reading(mention: NumberMention) -> str:
     return f"{value:,.6g}".replace(",", " ").replace(".", ",")
 
 
-@check("NUMBER_MISMATCH", category=Category.NUMBER, severity=Severity.CRITICAL,
+@check("NUMBER_MISMATCH", category=Category.MISTRANSLATION, severity=Severity.CRITICAL,
        requires=("english",), examples=(
            Example(source="The province admitted 1,214 members.",
                    translation="Tỉnh kết nạp 1.241 đảng viên."),
@@ -33,7 +33,9 @@ def _vietnamese_reading(mention: NumberMention) -> str:
            Example(source="It lasted three generations.", translation="Nó kéo dài bốn thế hệ."),
        ))
 def number_mismatch(context: PairContext) -> Iterator[Finding]:
-    """A number (by value, in either locale) present on one side and missing on the other."""
+    """A number (by value, in either locale) present on one side and missing on the other.
+    A changed value is a mistranslation (MQM accuracy); the same digits read the other locale's
+    way (1,850 in Vietnamese is one point eight five) are a locale-convention error."""
     pair = context.pair
     assert pair.source is not None
     source_lang: Lang = "vi" if context.direction == "vi-en" else "en"
@@ -42,11 +44,13 @@ def number_mismatch(context: PairContext) -> Iterator[Finding]:
     missing = ", ".join(m.text for m in comparison.missing)
     for added in comparison.added:
         hint = f" (the source has {missing})" if missing else ""
+        category = Category.MISTRANSLATION
         if target_lang == "vi" and any(m.text == added.text for m in comparison.missing):
             hint = (" (in Vietnamese a comma marks decimals and a dot groups thousands: "
                     f"'{added.text}' reads as {_vietnamese_reading(added)})")
+            category = Category.NUMBER
         yield Finding(f"Number '{added.text}' is not in the source{hint}.",
-                      context.span_in_translation(added.start, added.end))
+                      context.span_in_translation(added.start, added.end), category=category)
     if comparison.missing and not comparison.added:
         for lost in comparison.missing:
             yield Finding(f"Number '{lost.text}' of the source is missing from the translation.",

@@ -156,7 +156,8 @@ class JobRunner:
                 raise LookupError(f"job {claim.job_id} is gone")
             with LeaseKeeper(self.db, claim, lease), batching.patient():
                 report = self.service.check(CheckRequest.from_json(claim.request),
-                                            tenant_policy(self.db, tenant_id), progress)
+                                            tenant_policy(self.db, tenant_id,
+                                                          external_id=external_id), progress)
         except Exception as exc:
             log.exception("job %s failed", claim.job_id)
             error = f"{type(exc).__name__}: {exc}"

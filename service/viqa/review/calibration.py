@@ -43,6 +43,27 @@ def calibrate(labelled: Sequence[tuple[float, bool]], *, target_precision: float
     return Calibration(points, errors, len(labelled) - errors, chosen, target_precision)
 
 
+MIN_DECISIONS = 10
+MIN_EACH = 3
+"""A threshold learned from fewer decisions, or without both errors and false alarms, is
+noise: the page says how many more it needs instead of drawing a curve."""
+
+
+def shortfall(calibration: Calibration) -> str | None:
+    """What is missing before a threshold can be learned, or None when there is enough."""
+    errors, false_alarms = calibration.errors, calibration.false_alarms
+    more = max(MIN_DECISIONS - errors - false_alarms, 0)
+    more_errors, more_alarms = max(MIN_EACH - errors, 0), max(MIN_EACH - false_alarms, 0)
+    if not (more or more_errors or more_alarms):
+        return None
+    kinds = [f"{n} more {what}" for n, what in ((more_errors, "confirmed errors"),
+                                                 (more_alarms, "dismissed false alarms")) if n]
+    including = f", including {' and '.join(kinds)}" if kinds else ""
+    return (f"Too few decisions to learn a threshold: {errors} confirmed and {false_alarms} "
+            f"dismissed so far. It needs {max(more, more_errors + more_alarms)} more "
+            f"decisions{including} (at least {MIN_DECISIONS}, with {MIN_EACH} of each kind).")
+
+
 def table(calibration: Calibration) -> str:
     rows = [f"{'threshold':>9} {'precision':>9} {'recall':>6} {'flagged':>7}"]
     for p in calibration.points:

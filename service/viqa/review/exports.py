@@ -67,6 +67,8 @@ def to_xliff(views: list[SentenceView], *, source_lang: str, target_lang: str,
 class Scorecard:
     words: int
     errors: dict[str, int]
+    categories: dict[str, int]
+    """Errors per MQM category (accuracy/mistranslation, locale-convention/number, ...)."""
     per_thousand: dict[str, float]
     penalty_per_thousand: float
     bar: float
@@ -78,16 +80,18 @@ def scorecard(views: list[SentenceView], *, bar: float = 15.0) -> Scorecard:
     """Confirmed and corrected flags are errors; open ones are issues, not yet counted."""
     words = sum(len(tokenize(v.sentence["source"] or v.sentence["translation"])) for v in views)
     errors = {severity: 0 for severity in PENALTY}
+    categories: dict[str, int] = {}
     open_issues = 0
     for view in views:
         for flag in view.flags:
             if flag.status in ("confirmed", "corrected"):
                 errors[flag.severity] += 1
+                categories[flag.category] = categories.get(flag.category, 0) + 1
             elif flag.status == "open":
                 open_issues += 1
     scale = 1000 / max(words, 1)
     penalty = sum(PENALTY[s] * n for s, n in errors.items()) * scale
-    return Scorecard(words=words, errors=errors,
+    return Scorecard(words=words, errors=errors, categories=dict(sorted(categories.items())),
                      per_thousand={s: round(n * scale, 2) for s, n in errors.items()},
                      penalty_per_thousand=round(penalty, 2), bar=bar, passed=penalty <= bar,
                      open_issues=open_issues)

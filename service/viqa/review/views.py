@@ -10,16 +10,33 @@ from sqlalchemy.orm import Session
 
 from viqa.decide import Verdict, decide
 from viqa.domain import Category, Flag, Severity
-from viqa.fingerprint import fingerprint, sentence_key
+from viqa.fingerprint import fingerprint, flag_id, sentence_key, span_text
 from viqa.store import decisions as decision_store
 from viqa.store.jobs import latest_done_jobs
-from viqa.store.models import Job
+from viqa.store.models import Job, as_utc
 
 STATUSES = ("open", "confirmed", "dismissed", "corrected")
 
 
+@dataclass(frozen=True)
+class Reason:
+    """One flag of a card: a card holds the flags of one cause (overlapping words, one glossary
+    term), each with its own id, check and message."""
+
+    id: str
+    fingerprint: str
+    code: str
+    category: str
+    severity: str
+    message: str
+    risk: float
+
+
 @dataclass
 class FlagView:
+    """A card: one flag, or several overlapping flags of one cause, decided as one. `id` is the
+    first (worst) flag's id; `reasons` lists every flag on the card."""
+
     job_id: str
     external_id: str | None
     sentence_id: str
@@ -36,6 +53,17 @@ class FlagView:
     source: str | None
     correction: str | None = None
     created_at: Any = None
+    id: str = ""
+    scope: str | None = None
+    """For a dismissed card: "article" (this article's versions) or "tenant" (everywhere)."""
+    reasons: list[Reason] = field(default_factory=list)
+    backtranslation: str | None = None
+    sentence_offset: int = 0
+    source_offset: int = 0
+
+    @property
+    def codes(self) -> list[str]:
+        return list(dict.fromkeys(r.code for r in self.reasons)) or [self.code]
 
 
 @dataclass
@@ -45,61 +73,110 @@ class SentenceView:
 
     @property
     def verdict(self) -> Verdict:
-        """The sentence's verdict with the flags' current statuses: a flag dismissed since
+        """The sentence's verdict with the cards' current statuses: a flag dismissed since
         the check counts for nothing, as in a fresh check (decide.py's rule)."""
-        flags = [Flag(f.code, Category(f.category), Severity(f.severity), f.message, f.offset,
-                      f.length, risk=f.risk,
+        flags = [Flag(r.code, Category(r.category), Severity(r.severity), r.message, f.offset,
+                      f.length, risk=r.risk,
                       status="dismissed" if f.status == "dismissed" else "open")
-                 for f in self.flags]
+                 for f in self.flags for r in (f.reasons or [_reason_of(f)])]
         return decide(flags, meaning=self.sentence.get("meaning_risk"))
+
+
+def _reason_of(card: FlagView) -> Reason:
+    return Reason(card.id, "", card.code, card.category, card.severity, card.message, card.risk)
 
 
 def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceView]:
     decisions = decision_store.for_jobs(session, tenant_id, [job.id])
-    sentences = [(sentence, _with_fingerprints(sentence))
+    sentences = [(sentence, cards(sentence))
                  for sentence in (job.result or {}).get("sentences", [])]
     dismissed = decision_store.dismissed_among(
-        session, tenant_id, {f["fingerprint"] for _, flags in sentences for f in flags})
+        session, tenant_id,
+        {flag["fingerprint"] for _, found in sentences for card in found for flag in card},
+        external_id=job.external_id, job_id=job.id)
     views = []
-    for sentence, flags in sentences:
+    for sentence, found in sentences:
         view = SentenceView(sentence)
-        for flag in flags:
-            history = decisions.get((job.id, sentence["id"], flag["code"]))
-            corrected = next((d.correction for d in reversed(history or [])
+        for card in found:
+            first = card[0]
+            keys = [k for flag in card for k in (flag["id"], flag["fingerprint"])]
+            history = sorted((d for key in dict.fromkeys(keys)
+                              for d in decisions.get((job.id, sentence["id"], key), [])),
+                             key=lambda d: (as_utc(d.created_at), d.id))
+            corrected = next((d.correction for d in reversed(history)
                               if d.action == "correct"), None)
+            status, scope = decision_store.status_of(history, keys, dismissed)
+            reasons = list({(f["code"], f["message"]): Reason(
+                f["id"], f["fingerprint"], f["code"], f["category"], f["severity"], f["message"],
+                f["risk"]) for f in card}.values())
             view.flags.append(FlagView(
                 job_id=job.id, external_id=job.external_id, sentence_id=sentence["id"],
-                code=flag["code"], category=flag["category"], severity=flag["severity"],
-                message=flag["message"], risk=flag["risk"],
-                status=decision_store.status(history, flag, dismissed), offset=flag["offset"],
-                length=flag["length"], side=flag["side"], translation=sentence["translation"],
-                source=sentence["source"], correction=corrected, created_at=job.finished_at))
+                code=first["code"], category=first["category"], severity=first["severity"],
+                message=" ".join(r.message for r in reasons), risk=first["risk"],
+                status=status, offset=first["offset"], length=first["length"],
+                side=first["side"], translation=sentence["translation"],
+                source=sentence["source"], correction=corrected,
+                created_at=as_utc(job.finished_at) if job.finished_at else None,
+                id=first["id"], scope=scope, reasons=reasons,
+                backtranslation=sentence.get("backtranslation"),
+                sentence_offset=sentence.get("offset") or 0,
+                source_offset=sentence.get("source_offset") or 0))
         views.append(view)
     return views
 
 
-def _with_fingerprints(sentence: dict[str, Any]) -> list[dict[str, Any]]:
-    """One flag per check, each with its fingerprint (results stored before flags carried
-    one get it computed)."""
+SEVERITY_RANK = {"critical": 0, "major": 1, "minor": 2}
+
+
+def cards(sentence: dict[str, Any]) -> list[list[dict[str, Any]]]:
+    """The sentence's flags, each with its fingerprint and id (results stored before flags
+    carried them get them computed), grouped into cards, the worst flag of each card first.
+    Flags share a card when they are one cause: the same words (same id), overlapping words on
+    one side, one glossary term (the same suggested rendering), or one check's words lost from
+    the source and added in the translation (a changed name)."""
     key = sentence_key(sentence["source"], sentence["translation"])
-    flags = _one_per_check(sentence["flags"])
-    for flag in flags:
+    flags = []
+    for stored in sentence["flags"]:
+        flag = dict(stored)
         if not flag.get("fingerprint"):
             flag["fingerprint"] = fingerprint(sentence["source"], sentence["translation"],
                                               flag["code"], key=key)
-    return flags
-
-
-def _one_per_check(flags: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A reviewer decides once per check per sentence: several flags of one check (two names
-    changed) are shown, decided and counted as one issue, the worst first."""
-    merged: dict[str, dict[str, Any]] = {}
-    for flag in sorted(flags, key=lambda f: -f["risk"]):
-        if flag["code"] in merged:
-            merged[flag["code"]]["message"] += " " + flag["message"]
+        if not flag.get("id"):
+            words = (span_text(sentence["source"], sentence.get("source_offset"), flag["offset"],
+                               flag["length"]) if flag["side"] == "source" else
+                     span_text(sentence["translation"], sentence.get("offset"), flag["offset"],
+                               flag["length"]))
+            flag["id"] = flag_id(flag["fingerprint"], flag["code"], flag["side"], words)
+        flags.append(flag)
+    flags.sort(key=lambda f: (SEVERITY_RANK.get(f["severity"], 3), -f["risk"]))
+    groups: list[list[dict[str, Any]]] = []
+    for flag in flags:
+        home = next((g for g in groups if any(_one_cause(flag, other, sentence)
+                                              for other in g)), None)
+        if home is None:
+            groups.append([flag])
         else:
-            merged[flag["code"]] = dict(flag)
-    return list(merged.values())
+            home.append(flag)
+    return groups
+
+
+def _one_cause(a: dict[str, Any], b: dict[str, Any], sentence: dict[str, Any]) -> bool:
+    if a["id"] == b["id"]:
+        return True
+    if set(a.get("suggestions") or ()) & set(b.get("suggestions") or ()):
+        return True
+    if a["code"] == b["code"] and a["side"] != b["side"]:
+        return True  # a changed value: lost from the source, added in the translation
+    if a["side"] != b["side"] or _whole(a, sentence) or _whole(b, sentence):
+        return False
+    return a["offset"] < b["offset"] + b["length"] and b["offset"] < a["offset"] + a["length"]
+
+
+def _whole(flag: dict[str, Any], sentence: dict[str, Any]) -> bool:
+    """A flag about the whole sentence (meaning, length): it overlaps everything, so it shares
+    no card by position."""
+    text = sentence["source"] if flag["side"] == "source" else sentence["translation"]
+    return flag["length"] >= len(text or "")
 
 
 @dataclass
@@ -118,7 +195,7 @@ def queue(session: Session, tenant_id: int, *, severity: str | None = None,
         for view in sentence_views(session, tenant_id, job):
             items.extend(f for f in view.flags
                          if (severity is None or f.severity == severity)
-                         and (check is None or f.code == check))
+                         and (check is None or check in f.codes))
     counts = {s: sum(1 for f in items if f.status == s) for s in STATUSES}
     if status is not None:
         items = [f for f in items if f.status == status]

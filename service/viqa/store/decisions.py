@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from viqa.decide import MEANING_CHECK
 from viqa.fingerprint import fingerprint
 from viqa.store.keys import Principal
-from viqa.store.models import Decision, Job
+from viqa.store.models import Decision, Job, as_utc
 
 Action = Literal["confirm", "dismiss", "correct", "comment"]
 STATUS_OF: dict[str, str] = {"confirm": "confirmed", "dismiss": "dismissed",
@@ -21,34 +20,30 @@ IN_QUERY = 500
 """Fingerprints asked about per query."""
 
 
-class FlagNotFound(LookupError):
-    """No such job, sentence or flag for this tenant."""
+Scope = Literal["article", "tenant"]
+SCOPES: tuple[str, ...] = ("article", "tenant")
 
 
-def find_flag(job: Job, sentence_id: str, code: str, *, action: Action = "comment"
-              ) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The stored sentence and flag. Confirming or correcting MEANING_DIVERGENCE on a sentence
-    the meaning model scored but did not flag records a missed error at its meaning risk, so
-    calibration can learn a lower threshold."""
-    for sentence in (job.result or {}).get("sentences", []):
-        if sentence["id"] == sentence_id:
-            for flag in sentence["flags"]:
-                if flag["code"] == code:
-                    return sentence, flag
-            missed = sentence.get("meaning_risk")
-            if code == MEANING_CHECK and action in ERROR_ACTIONS and missed is not None:
-                return sentence, {"code": code, "risk": missed, "severity": None}
-    raise FlagNotFound(f"no flag {code} on sentence {sentence_id} of job {job.id}")
+def key_of(decision: Decision) -> str:
+    """What a decision is on: its flag's id, or (rows recorded before flags had ids) its
+    fingerprint, which covers every flag of that check on the sentence."""
+    return decision.flag_id or decision.fingerprint
 
 
-def record(session: Session, principal: Principal, job: Job, sentence_id: str, code: str, *,
-           action: Action, reason: str | None = None, correction: str | None = None,
+def record(session: Session, principal: Principal, job: Job, sentence: dict[str, Any],
+           flag: dict[str, Any], *, action: Action, scope: Scope = "article",
+           reason: str | None = None, correction: str | None = None,
            comment: str | None = None) -> Decision:
-    sentence, flag = find_flag(job, sentence_id, code, action=action)
+    """Record a decision on one flag (`flag` carries its code, id, fingerprint, risk and
+    severity). `scope` matters for a dismissal only: "article" remembers it in later versions
+    of this article, "tenant" in every article of the tenant."""
     decision = Decision(
         tenant_id=principal.tenant_id, job_id=job.id, external_id=job.external_id,
-        sentence_id=sentence_id, code=code,
-        fingerprint=fingerprint(sentence["source"], sentence["translation"], code),
+        sentence_id=sentence["id"], code=flag["code"],
+        fingerprint=flag.get("fingerprint") or fingerprint(sentence["source"],
+                                                           sentence["translation"],
+                                                           flag["code"]),
+        flag_id=flag.get("id") or None, scope=scope if action == "dismiss" else "article",
         action=action, reason=reason, correction=correction, comment=comment,
         risk=float(flag.get("risk", sentence["risk"])), severity=flag.get("severity"),
         reviewer_key_id=principal.key_id)
@@ -59,39 +54,56 @@ def record(session: Session, principal: Principal, job: Job, sentence_id: str, c
 
 def for_jobs(session: Session, tenant_id: int, job_ids: Iterable[str]
              ) -> dict[tuple[str, str, str], list[Decision]]:
-    """Every decision on these jobs' flags, oldest first, keyed by (job, sentence, code)."""
+    """Every decision on these jobs' flags, oldest first, keyed by (job, sentence, key_of)."""
     rows = session.scalars(select(Decision).where(Decision.tenant_id == tenant_id,
                                                   Decision.job_id.in_(list(job_ids)))
                            .order_by(Decision.created_at, Decision.id))
     found: dict[tuple[str, str, str], list[Decision]] = {}
     for row in rows:
-        found.setdefault((row.job_id, row.sentence_id, row.code), []).append(row)
+        found.setdefault((row.job_id, row.sentence_id, key_of(row)), []).append(row)
     return found
 
 
-def dismissed_among(session: Session, tenant_id: int, fingerprints: Iterable[str]) -> set[str]:
-    """Which of `fingerprints` have a dismissal as their latest status-setting decision. Only
-    these fingerprints are read (by index), never the tenant's whole history."""
+def dismissed_among(session: Session, tenant_id: int, fingerprints: Iterable[str], *,
+                    external_id: str | None = None, job_id: str | None = None
+                    ) -> dict[str, str]:
+    """The flags (by id, or by fingerprint for rows recorded before flags had ids) of these
+    fingerprints whose latest status-setting decision in scope is a dismissal, each with the
+    dismissal's scope. In scope: decisions of the same article (`external_id`) or job, and
+    "dismiss everywhere" decisions of any article. Only these fingerprints are read (by
+    index), never the tenant's whole history."""
     wanted = sorted(set(fingerprints))
-    latest: dict[str, tuple[Any, int, str]] = {}
+    in_scope = [Decision.scope == "tenant"]
+    if external_id is not None:
+        in_scope.append(Decision.external_id == external_id)
+    if job_id is not None:
+        in_scope.append(Decision.job_id == job_id)
+    latest: dict[str, tuple[Any, int, str, str]] = {}
     for start in range(0, len(wanted), IN_QUERY):
         rows = session.execute(
-            select(Decision.fingerprint, Decision.created_at, Decision.id, Decision.action)
+            select(Decision.fingerprint, Decision.flag_id, Decision.created_at, Decision.id,
+                   Decision.action, Decision.scope)
             .where(Decision.tenant_id == tenant_id, Decision.action != "comment",
-                   Decision.fingerprint.in_(wanted[start: start + IN_QUERY])))
-        for fp, created_at, row_id, action in rows:
-            if fp not in latest or (created_at, row_id) > latest[fp][:2]:
-                latest[fp] = (created_at, row_id, action)
-    return {fp for fp, (_, _, action) in latest.items() if action == "dismiss"}
+                   Decision.fingerprint.in_(wanted[start: start + IN_QUERY]), or_(*in_scope)))
+        for fp, flag, created_at, row_id, action, scope in rows:
+            key, when = flag or fp, as_utc(created_at)
+            if key not in latest or (when, row_id) > latest[key][:2]:
+                latest[key] = (when, row_id, action, scope)
+    return {key: scope for key, (_, _, action, scope) in latest.items() if action == "dismiss"}
 
 
-def status(decisions: list[Decision] | None, flag: dict[str, Any], dismissed: set[str]) -> str:
-    for decision in reversed(decisions or []):
+def status_of(decisions: list[Decision], keys: Iterable[str], dismissed: dict[str, str]
+              ) -> tuple[str, str | None]:
+    """A card's status (its own latest decision, else a dismissal remembered from another
+    version) and, when dismissed, the dismissal's scope."""
+    for decision in reversed(decisions):
         if decision.action in STATUS_OF:
-            return STATUS_OF[decision.action]
-    if flag.get("fingerprint") in dismissed:
-        return "dismissed"
-    return "open"
+            status = STATUS_OF[decision.action]
+            return status, decision.scope if status == "dismissed" else None
+    for key in keys:
+        if key in dismissed:
+            return "dismissed", dismissed[key]
+    return "open", None
 
 
 def labelled_flags(session: Session, tenant_id: int) -> list[tuple[float, bool]]:
@@ -101,7 +113,7 @@ def labelled_flags(session: Session, tenant_id: int) -> list[tuple[float, bool]]
     for row in session.scalars(select(Decision).where(Decision.tenant_id == tenant_id,
                                                       Decision.action != "comment")
                                .order_by(Decision.created_at, Decision.id)):
-        latest[(row.job_id, row.sentence_id, row.code)] = row
+        latest[(row.job_id, row.sentence_id, key_of(row))] = row
     return [(d.risk, d.action in ERROR_ACTIONS) for d in latest.values()]
 
 

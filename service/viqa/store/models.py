@@ -132,11 +132,15 @@ class TenantGlossary(Base):
 class Decision(Base):
     """A reviewer's decision on one flag of one job: confirm (an error), dismiss (a false
     alarm), correct (with the fixed translation) or comment. The newest decision is the flag's
-    status; a dismissal is remembered by fingerprint across later versions of the article."""
+    status. A decision is on one flag (`flag_id`; None on rows recorded before flags had ids:
+    those cover every flag of `code` on the sentence). A dismissal is remembered in later checks
+    by flag id: of the same article (`scope` "article", the default) or of every article of the
+    tenant (`scope` "tenant", the reviewer's "dismiss everywhere")."""
 
     __tablename__ = "decisions"
     __table_args__ = (Index("ix_decisions_flag", "tenant_id", "job_id", "sentence_id", "code"),
-                      Index("ix_decisions_fingerprint", "tenant_id", "fingerprint"))
+                      Index("ix_decisions_fingerprint", "tenant_id", "fingerprint"),
+                      Index("ix_decisions_flag_id", "tenant_id", "job_id", "flag_id"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_id: Mapped[int] = mapped_column(ForeignKey("tenants.id"))
@@ -145,6 +149,8 @@ class Decision(Base):
     sentence_id: Mapped[str] = mapped_column(String(200))
     code: Mapped[str] = mapped_column(String(60))
     fingerprint: Mapped[str] = mapped_column(String(64))
+    flag_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    scope: Mapped[str] = mapped_column(String(10), default="article", server_default="article")
     action: Mapped[str] = mapped_column(String(20))
     reason: Mapped[str | None] = mapped_column(Text, default=None)
     correction: Mapped[str | None] = mapped_column(Text, default=None)

@@ -6,34 +6,73 @@ from __future__ import annotations
 
 import hmac
 import secrets
+from collections import Counter
 from dataclasses import asdict
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from viqa.api.deps import SessionDep, from_review
 from viqa.api.errors import ApiError
-from viqa.glossary import GlossaryError
+from viqa.glossary import Glossary, GlossaryError
 from viqa.review import actions
 from viqa.review import calibration as calibration_lib
-from viqa.review.views import STATUSES, queue
+from viqa.review.views import STATUSES, FlagView, queue
 from viqa.store import decisions as decision_store
 from viqa.store import glossaries as glossary_store
 from viqa.store import tenants as tenant_store
 from viqa.store.keys import Principal, authenticate, is_live
+from viqa.store.models import as_utc
 from viqa.web.highlight import pieces, word_spans
 
 HERE = Path(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
+
+
+def when(moment: datetime | None) -> Markup:
+    """A stored time as a <time> element: UTC, with the zone written out."""
+    if moment is None:
+        return Markup("")
+    moment = as_utc(moment).astimezone(UTC)
+    return Markup('<time datetime="{}">{}</time>').format(
+        moment.isoformat(timespec="seconds").replace("+00:00", "Z"),
+        moment.strftime("%Y-%m-%d %H:%M UTC"))
+
+
+templates.env.filters["when"] = when
 router = APIRouter(prefix="/review", include_in_schema=False)
 
 
 class NeedsLogin(Exception):
     pass
+
+
+class PageError(Exception):
+    """A page the signed-in reviewer cannot see: answered with an HTML page that says why and
+    where to go, not the API's JSON."""
+
+    def __init__(self, status: int, title: str, message: str):
+        super().__init__(message)
+        self.status, self.title, self.message = status, title, message
+
+
+def error_page(request: Request, exc: PageError) -> HTMLResponse:
+    data = request.session.get("principal")
+    response = render(request, "error.html", Principal(**data) if data else None,
+                      title=exc.title, message=exc.message)
+    response.status_code = exc.status
+    return response
+
+
+def _page_error(exc: actions.ReviewError) -> PageError:
+    titles = {404: "Not found", 403: "Not allowed", 409: "Ambiguous", 422: "Not accepted"}
+    return PageError(exc.status, titles.get(exc.status, "Cannot do that"), exc.message)
 
 
 def current_reviewer(request: Request, session: SessionDep) -> Principal:
@@ -94,9 +133,27 @@ def queue_page(request: Request, session: SessionDep, principal: ReviewerPage,
                article: str | None = None, status: str | None = None) -> HTMLResponse:
     found = queue(session, principal.tenant_id, severity=severity or None,
                   check=check or None, article=article or None, status=status or None)
+    everything = queue(session, principal.tenant_id).items
+    checks = Counter(code for item in everything for code in item.codes)
+    articles = Counter(item.external_id or item.job_id for item in everything)
+    severities = Counter(item.severity for item in everything)
     return render(request, "queue.html", principal, queue=found, statuses=STATUSES,
+                  cards=[(f, _card_text(f)) for f in found.items],
+                  checks=sorted(checks.items()), articles=sorted(articles.items()),
+                  severities=severities,
                   filters={"severity": severity or "", "check": check or "",
                            "article": article or "", "status": status or ""})
+
+
+def _card_text(card: FlagView) -> dict[str, list]:
+    """A queue card's source and translation, the card's words highlighted on its side."""
+    start = card.offset - (card.source_offset if card.side == "source" else card.sentence_offset)
+    span = [(start, start + card.length, f"hl {card.severity}")]
+    whole = card.length >= len((card.source if card.side == "source" else card.translation) or "")
+    return {"source": pieces(card.source or "", span if card.side == "source" and not whole
+                             else []),
+            "translation": pieces(card.translation, span if card.side == "translation"
+                                  and not whole else [])}
 
 
 def _sentence_rows(views) -> list[dict[str, Any]]:
@@ -116,6 +173,7 @@ def _sentence_rows(views) -> list[dict[str, Any]]:
             "sentence": {**s, "flagged": verdict.flagged, "risk": verdict.risk,
                          "severity": str(verdict.severity) if verdict.severity else None},
             "flags": view.flags,
+            "correction": next((f.correction for f in view.flags if f.correction), None),
             "source": pieces(s["source"] or "", source_spans),
             "translation": pieces(s["translation"], translation_spans),
             "backtranslation": pieces(s["backtranslation"] or "",
@@ -131,9 +189,11 @@ def article_page(request: Request, external_id: str, session: SessionDep,
     try:
         job, views = actions.article_views(session, principal.tenant_id, external_id)
     except actions.ReviewError as exc:
-        raise from_review(exc) from exc
+        raise _page_error(exc) from exc
+    columns = {"source": any(v.sentence.get("source") for v in views),
+               "backtranslation": any(v.sentence.get("backtranslation") for v in views)}
     return render(request, "article.html", principal, job=job, rows=_sentence_rows(views),
-                  external_id=external_id)
+                  external_id=external_id, columns=columns)
 
 
 @router.get("/articles/{external_id}/export/{kind}")
@@ -143,7 +203,7 @@ def article_export(external_id: str, kind: str, session: SessionDep,
     try:
         made = actions.export_article(session, principal.tenant_id, external_id, kind)
     except actions.ReviewError as exc:
-        raise from_review(exc) from exc
+        raise _page_error(exc) from exc
     if isinstance(made.body, dict):
         return JSONResponse(made.body)
     return Response(made.body, media_type=made.media_type)
@@ -153,8 +213,10 @@ def article_export(external_id: str, kind: str, session: SessionDep,
 def decision(request: Request, session: SessionDep, principal: ReviewerPage,
              job_id: Annotated[str, Form(max_length=36)],
              sentence_id: Annotated[str, Form(max_length=200)],
-             code: Annotated[str, Form(max_length=60)],
              action: Annotated[str, Form(max_length=20)],
+             flag: Annotated[str, Form(max_length=64)] = "",
+             code: Annotated[str, Form(max_length=60)] = "",
+             scope: Annotated[str, Form(max_length=10)] = "article",
              csrf: Annotated[str, Form(max_length=100)] = "",
              reason: Annotated[str | None, Form(max_length=2000)] = None,
              correction: Annotated[str | None, Form(max_length=20_000)] = None,
@@ -162,7 +224,8 @@ def decision(request: Request, session: SessionDep, principal: ReviewerPage,
              next: Annotated[str, Form(max_length=500)] = "/review") -> Response:
     check_csrf(request, csrf or request.headers.get("x-csrf-token"))
     try:
-        made = actions.decide_flag(session, principal, job_id, sentence_id, code, action=action,
+        made = actions.decide_flag(session, principal, job_id, sentence_id, flag or code,
+                                   action=action, scope=scope or "article",
                                    reason=reason or None, correction=correction or None,
                                    comment=comment or None)
     except actions.ReviewError as exc:
@@ -175,15 +238,27 @@ def decision(request: Request, session: SessionDep, principal: ReviewerPage,
 
 def _admin(principal: Principal) -> None:
     if principal.role != "admin":
-        raise ApiError(403, "forbidden", "this page needs an admin key")
+        raise PageError(403, "Admins only",
+                        f"This page needs an admin key; you are signed in as a {principal.role} "
+                        f"of {principal.tenant}. Ask an admin, or sign in with an admin key.")
 
 
 @router.get("/glossary", response_class=HTMLResponse)
 def glossary_page(request: Request, session: SessionDep, principal: ReviewerPage,
-                  error: str | None = None, saved: int | None = None) -> HTMLResponse:
-    csv_text = glossary_store.get_glossary_csv(session, principal.tenant_id) or ""
-    return render(request, "glossary.html", principal, csv_text=csv_text, error=error,
-                  saved=saved)
+                  error: str | None = None, saved: int | None = None,
+                  typed: str | None = None) -> HTMLResponse:
+    """The tenant's glossary (editable by admins, read-only for reviewers) beside the built-in
+    calques that are checked whatever the tenant uploads. `typed`: what a rejected save held,
+    given back so the admin can fix it."""
+    stored = glossary_store.get_glossary_csv(session, principal.tenant_id) or ""
+    entries = glossary_store.get_glossary(session, principal.tenant_id)
+    response = render(request, "glossary.html", principal,
+                      csv_text=stored if typed is None else typed, error=error, saved=saved,
+                      entries=entries.entries if entries else (),
+                      builtin=Glossary.builtin().entries)
+    if error:
+        response.status_code = 422
+    return response
 
 
 @router.post("/glossary")
@@ -195,7 +270,7 @@ def glossary_upload(request: Request, session: SessionDep, principal: ReviewerPa
     try:
         glossary = glossary_store.set_glossary(session, principal.tenant_id, csv_text)
     except GlossaryError as exc:
-        return glossary_page(request, session, principal, error=str(exc))
+        return glossary_page(request, session, principal, error=str(exc), typed=csv_text)
     session.commit()
     return RedirectResponse(f"/review/glossary?saved={len(glossary.entries)}", status_code=303)
 
@@ -212,7 +287,7 @@ def calibration_page(request: Request, session: SessionDep, principal: ReviewerP
     result = _calibration(session, principal, min(max(target, 0.0), 1.0))
     current = tenant_store.get_settings(session, principal.tenant_id).threshold
     return render(request, "calibration.html", principal, result=result, target=target,
-                  current=current)
+                  current=current, shortfall=calibration_lib.shortfall(result))
 
 
 @router.get("/calibration.png")

@@ -26,6 +26,10 @@ router = APIRouter(prefix="/v1", tags=["review"])
 class DecisionCreate(BaseModel):
     model_config = ConfigDict(extra="forbid")
     action: Literal["confirm", "dismiss", "correct", "comment"]
+    scope: Literal["article", "tenant"] = Field(
+        default="article",
+        description='Where a dismissal is remembered: "article" (later versions of the same '
+                    'external_id, the default) or "tenant" (every article: dismiss everywhere).')
     reason: str | None = Field(default=None, max_length=2000)
     correction: str | None = Field(default=None, max_length=20_000)
     comment: str | None = Field(default=None, max_length=5000)
@@ -33,16 +37,20 @@ class DecisionCreate(BaseModel):
 
 @router.post("/jobs/{job_id}/sentences/{sentence_id}/flags/{code}/decision", status_code=201,
              response_model=actions.RecordedDecision, responses={404: {"model": ErrorResponse},
+                                                       409: {"model": ErrorResponse},
                                                        422: {"model": ErrorResponse}})
 def post_decision(job_id: str, sentence_id: str, code: str, body: DecisionCreate,
                   session: SessionDep, principal: ReviewerDep) -> actions.RecordedDecision:
     """Confirm (an error), dismiss (a false alarm), correct (with the fixed translation) or
-    comment on one flag. A dismissal is remembered for the same sentence in later versions.
-    Confirming or correcting MEANING_DIVERGENCE on a sentence nothing flagged records a missed
-    error (calibration learns lower thresholds from these)."""
+    comment on one flag: `code` is the flag's `id` from the job's result, or its check code
+    when only one flag of that check is on the sentence (409 names the ids otherwise).
+    Overlapping flags of one cause are one card: the decision covers all of them. A dismissal
+    is remembered for the same sentence in later versions of the article, or in every article
+    with `scope: "tenant"`. Confirming or correcting MEANING_DIVERGENCE on a sentence nothing
+    flagged records a missed error (calibration learns lower thresholds from these)."""
     try:
         return actions.decide_flag(session, principal, job_id, sentence_id, code,
-                                   action=body.action, reason=body.reason,
+                                   action=body.action, scope=body.scope, reason=body.reason,
                                    correction=body.correction, comment=body.comment)
     except actions.ReviewError as exc:
         raise from_review(exc) from exc

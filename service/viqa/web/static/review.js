@@ -1,4 +1,4 @@
-// Keyboard review: j/k move between flags, c confirm, d dismiss, e correct.
+// Keyboard review: j/k move between flags, c confirm, d dismiss, e correct (inline form).
 // Every action posts to /review/decision with the page's CSRF token.
 (function () {
   "use strict";
@@ -17,7 +17,7 @@
   async function decide(flag, action, extra) {
     const body = new URLSearchParams({
       csrf: csrf, job_id: flag.dataset.job, sentence_id: flag.dataset.sentence,
-      code: flag.dataset.code, action: action, ...extra,
+      flag: flag.dataset.flag || "", code: flag.dataset.code, action: action, ...extra,
     });
     const response = await fetch("/review/decision", {
       method: "POST", body: body, credentials: "same-origin",
@@ -30,7 +30,22 @@
     const decision = await response.json();
     flag.dataset.status = decision.status;
     const label = flag.querySelector("[data-role=status]");
-    if (label) label.textContent = decision.status;
+    if (label) {
+      label.textContent = decision.status === "dismissed"
+        ? "dismissed (" + (decision.scope === "tenant" ? "everywhere" : "this article") + ")"
+        : decision.status;
+    }
+    // The row's tint follows the sentence's verdict: a row whose flags are all dismissed is
+    // not flagged any more.
+    const row = flag.closest("tr");
+    if (row) {
+      row.classList.remove("flagged", "critical", "major", "minor");
+      if (decision.sentence_flagged) {
+        row.classList.add("flagged");
+        if (decision.sentence_severity) row.classList.add(decision.sentence_severity);
+      }
+    }
+    return decision;
   }
 
   document.addEventListener("keydown", function (event) {
@@ -44,8 +59,14 @@
     else if (flag && event.key === "c") { decide(flag, "confirm", {}); }
     else if (flag && event.key === "d") { decide(flag, "dismiss", {}); }
     else if (flag && event.key === "e") {
-      const fixed = window.prompt("Corrected translation:");
-      if (fixed) decide(flag, "correct", { correction: fixed });
+      // Inline correction: open the card's form, prefilled with the sentence.
+      const panel = flag.querySelector("details[data-role=correct]");
+      if (!panel) return;
+      panel.open = true;
+      const box = panel.querySelector("textarea");
+      box.focus();
+      box.setSelectionRange(box.value.length, box.value.length);
+      event.preventDefault();
     }
   });
 })();
