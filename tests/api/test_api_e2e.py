@@ -116,6 +116,7 @@ ROUTES = [  # (method, path, body, roles allowed); str bodies are sent as CSV
     ("GET", "/v1/jobs/{job}", None, {"plugin", "reviewer", "admin"}),
     ("GET", "/v1/articles/article-iso", None, {"plugin", "reviewer", "admin"}),
     ("POST", "/v1/keys", {"role": "reviewer"}, {"admin"}),
+    ("GET", "/v1/keys", None, {"admin"}),
     ("GET", "/v1/webhook-secret", None, {"admin"}),
     ("PUT", "/v1/glossary", GLOSSARY_CSV, {"admin"}),
     ("GET", "/v1/glossary", None, {"plugin", "reviewer", "admin"}),
@@ -129,6 +130,10 @@ ROUTES = [  # (method, path, body, roles allowed); str bodies are sent as CSV
     ("GET", "/v1/articles/article-iso/scorecard", None, {"reviewer", "admin"}),
     ("GET", "/v1/corrections.csv", None, {"reviewer", "admin"}),
 ]
+# Routes whose roles and tenants need a resource the table cannot name, tested where it is made.
+TESTED_ELSEWHERE = {
+    ("DELETE", "/v1/keys/{key_id}"),  # tests/api/test_first_run.py: admin only, own tenant
+}
 
 
 def send(http: httpx.Client | None, method: str, url: str, body, **kwargs) -> httpx.Response:
@@ -147,7 +152,7 @@ def test_every_v1_route_is_in_the_table(server: Server) -> None:
     covered = {(m, p.replace("{job}", "{job_id}").replace("article-iso", "{external_id}")
                 .replace("/sentences/1/flags/DUPLICATED_WORDS/", "/sentences/{sentence_id}/flags/"
                                                                   "{code}/"))
-               for m, p, _, _ in ROUTES}
+               for m, p, _, _ in ROUTES} | TESTED_ELSEWHERE
     assert documented == covered
 
 

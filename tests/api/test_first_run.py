@@ -49,6 +49,10 @@ async def test_admin_lists_and_revokes_its_own_tenants_keys(settings) -> None:
         assert all(k["created_at"].endswith(("Z", "+00:00")) for k in listed)
 
         other_id = other_key.split("_")[1]
+        reviewer = viqa.headers("t", "reviewer")
+        for refused in (plugin, reviewer):
+            assert (await viqa.http.delete(f"/v1/keys/{other_id}",
+                                           headers=refused)).status_code == 403
         assert (await viqa.http.delete(f"/v1/keys/{other_id}", headers=admin)).status_code == 404
         plugin_id = plugin_key.split("_")[1]
         assert (await viqa.http.get("/v1/glossary", headers=plugin)).status_code == 200

@@ -84,7 +84,7 @@ _DECADE = re.compile(r"(?<![\w.,])(?:mid-?|early |late )?(?:'\s?|’\s?)?(\d{2}|
 _AFTER_THANG = re.compile(r"(?<!\w)[Tt]háng\s+$")
 _MONTH_VALUES = frozenset(float(m) for m in range(1, 13))
 _HALF_AFTER_NOUN = re.compile(r"\s+[^\W\d_]+\s+rưỡi(?!\w)")
-_YEAR_RANGE_TAIL = re.compile(r".*(?<!\d)(\d{4})\s?[-–]\s?$", re.DOTALL)
+_YEAR_RANGE_TAIL = re.compile(r"(?<!\d)(\d{4})\s?[-–]\s?$")
 _SHORT_YEAR = re.compile(r"(?:(?<=\s)|^)['’]\s?(\d{2})(?![\w'’])")
 
 
@@ -288,7 +288,7 @@ def find_numbers(text: str, lang: Lang, any_locale: bool = False) -> tuple[Numbe
         digits, suffix = match.group(1), (match.group(2) or "").casefold()
         start = match.start(1)
         if start >= 2 and text[start - 1] == "-" and text[start - 2].isalpha():
-            word_before = re.findall(r"[^\W\d_]+$", text[: start - 1])
+            word_before = re.findall(r"[^\W\d_]+$", text[max(0, start - 41): start - 1])
             if word_before and not word_before[0].islower():
                 continue  # COVID-19, A-1: part of a name ("mid-2015", "4-to-5" are numbers)
         values = _readings(digits, lang, any_locale)
@@ -308,13 +308,15 @@ def find_numbers(text: str, lang: Lang, any_locale: bool = False) -> tuple[Numbe
                 values = {0.5}  # "1 nửa": a half
             elif lang == "vi" and _HALF_AFTER_NOUN.match(text, end):
                 values = values | {v + 0.5 for v in values}  # "7 năm rưỡi": 7.5 years
-        if _YEAR_RANGE_TAIL.match(text[:start]) and len(digits) == 2:
-            century = int(_YEAR_RANGE_TAIL.match(text[:start]).group(1)[:2]) * 100  # type: ignore[union-attr]
+        year_before = _YEAR_RANGE_TAIL.search(text[max(0, start - 12): start])
+        if year_before and len(digits) == 2:
+            century = int(year_before.group(1)[:2]) * 100
             values = values | {float(century + int(digits))}  # 2010-14: 2014
         # A bare "1" in Vietnamese is most often the article "một" written as a digit
         # ("1 chai mứt" for "a jar of jam"): it excuses, but is not reported as added.
         bare_one = lang == "vi" and digits == "1" and not suffix and end == match.end()
-        month = lang == "vi" and bool(_AFTER_THANG.search(text[:start])) and values <= _MONTH_VALUES
+        month = (lang == "vi" and bool(_AFTER_THANG.search(text[max(0, start - 24): start]))
+                 and values <= _MONTH_VALUES)
         mentions.append(NumberMention(text[start:end], start, end,
                                       frozenset(_key(v) for v in values),
                                       strong=not bare_one or month, is_month=month))
