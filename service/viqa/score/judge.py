@@ -25,7 +25,6 @@ import json
 import math
 import os
 import re
-import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,7 +36,6 @@ JUDGE_DIR = Path(__file__).resolve().parent.parent / "data" / "judge"
 MANIFEST_FILE = "judge.json"
 ADAPTER_FILE = "adapter.safetensors"
 CHECKSUM_FILE = "SHA256SUMS"
-MAX_LENGTH = 128
 
 
 class JudgeLoadError(RuntimeError):
@@ -117,76 +115,6 @@ def head_features(a: str, b: str, scores: MeaningScores, cross_encoder: float) -
             abs(length), *english_signals(a, b)]
 
 
-# --- the cross-encoder ----------------------------------------------------------------------------
-
-def base_model_folder() -> str:
-    from viqa.score.embed import DEFAULT_EMBEDDING_MODEL, resolve_embedding_model
-
-    return resolve_embedding_model(DEFAULT_EMBEDDING_MODEL)
-
-
-def lora_config(settings: dict[str, Any]) -> Any:
-    from peft import LoraConfig
-
-    return LoraConfig(r=int(settings["r"]), lora_alpha=int(settings["alpha"]),
-                      lora_dropout=float(settings.get("dropout", 0.0)),
-                      target_modules=list(settings["target_modules"]),
-                      layers_to_transform=settings.get("layers"),
-                      modules_to_save=list(settings.get("modules_to_save", ["classifier"])))
-
-
-class CrossEncoder:
-    """MiniLM reading "English [SEP] back-translation" and giving one logit: higher means the
-    meaning changed. bfloat16 where the CPU multiplies it in hardware (as the embedder does)."""
-
-    def __init__(self, adapter: Path, settings: dict[str, Any], *, device: str = "cpu") -> None:
-        import torch
-        from peft import get_peft_model, set_peft_model_state_dict
-        from safetensors.torch import load_file
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-        from viqa.score.embed import resolve_dtype
-
-        folder = base_model_folder()
-        self._tokenizer = AutoTokenizer.from_pretrained(folder)
-        model = AutoModelForSequenceClassification.from_pretrained(folder, num_labels=1)
-        model = get_peft_model(model, lora_config(settings))
-        set_peft_model_state_dict(model, load_file(str(adapter)))
-        self._model = model.merge_and_unload().eval().to(device)
-        self.dtype = resolve_dtype("auto", device)
-        if self.dtype == "bfloat16":
-            self._model = self._model.to(torch.bfloat16)
-        self._device = device
-        self._lock = threading.Lock()
-
-    def logits(self, a: Sequence[str], b: Sequence[str], batch_tokens: int = 4096
-               ) -> list[float]:
-        import torch
-
-        if not a:
-            return []
-        encoding = self._tokenizer(list(a), list(b), truncation=True, max_length=MAX_LENGTH)
-        lengths = [len(ids) for ids in encoding["input_ids"]]
-        order = sorted(range(len(a)), key=lengths.__getitem__)
-        out = [0.0] * len(a)
-        keys = [k for k in ("input_ids", "attention_mask", "token_type_ids") if k in encoding]
-        start = 0
-        with self._lock, torch.inference_mode():
-            while start < len(order):
-                size = max(1, min(128, batch_tokens // max(lengths[order[start]], 1)))
-                group = order[start: start + size]
-                while len(group) > 1 and len(group) * lengths[group[-1]] > batch_tokens:
-                    group = group[:-1]
-                features = self._tokenizer.pad({k: [encoding[k][i] for i in group] for k in keys},
-                                               return_tensors="pt")
-                logits = self._model(**{k: v.to(self._device) for k, v in features.items()}
-                                     ).logits.float().reshape(-1).tolist()
-                for index, value in zip(group, logits, strict=True):
-                    out[index] = float(value)
-                start += len(group)
-        return out
-
-
 # --- the head -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -224,11 +152,13 @@ class MeaningJudge:
         self._columns = [FEATURE_NAMES.index(name) for name in self.features]
         self.manifest = manifest
         self.model_id = f"viqa-judge:{manifest.get('version', '?')}"
-        self.cross_encoder: CrossEncoder | None = None
+        self.cross_encoder: Any = None
         if "cross_encoder" in self.features:
             listed = (folder / CHECKSUM_FILE).read_text(encoding="utf-8")
             if ADAPTER_FILE not in listed:
                 raise JudgeLoadError(f"{folder / CHECKSUM_FILE} does not list {ADAPTER_FILE}")
+            from viqa.score.cross_encoder import CrossEncoder
+
             self.cross_encoder = CrossEncoder(folder / ADAPTER_FILE, manifest["lora"],
                                               device=device)
 

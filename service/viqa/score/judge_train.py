@@ -35,24 +35,18 @@ from pathlib import Path
 
 import numpy as np
 
+from viqa.score.cross_encoder import LORA_DEFAULTS, MAX_LENGTH
 from viqa.score.judge import (
     ADAPTER_FILE,
     FEATURE_NAMES,
     MANIFEST_FILE,
-    MAX_LENGTH,
-    base_model_folder,
     head_features,
-    lora_config,
     write_checksums,
 )
 from viqa.score.pairs_eval import roc_auc, threshold_at_false_flags
 
 SPLITS = ("train", "calib", "val")
-LORA = {"r": 8, "alpha": 16, "dropout": 0.05,
-        "target_modules": ["query", "key", "value", "attention.output.dense",
-                           "intermediate.dense", "output.dense"],
-        "layers": [3, 4, 5],  # the top half only: backward stops there, twice as fast on CPU
-        "modules_to_save": ["classifier", "pooler"]}
+LORA = LORA_DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -193,25 +187,28 @@ def subsample(train: Sequence[Example], budget: int, rng: random.Random) -> list
 # --- the cross-encoder --------------------------------------------------------------------------
 
 def train_cross_encoder(examples: Sequence[Example], *, seed: int, epochs: int, batch: int,
-                        rate: float, log_every: int = 50):  # -> (peft model, tokenizer)
+                        rate: float, log_every: int = 25, budget_s: float | None = None):
+    """LoRA adapters and the head fitted on `examples` (weighted BCE; batches of similar
+    length). Stops early, with the schedule finished, when `budget_s` runs out."""
     import torch
-    from peft import get_peft_model
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    from viqa.score.cross_encoder import trainable_scorer
 
     torch.manual_seed(seed)
-    folder = base_model_folder()
-    tokenizer = AutoTokenizer.from_pretrained(folder)
-    model = get_peft_model(AutoModelForSequenceClassification.from_pretrained(folder, num_labels=1),
-                           lora_config(LORA))
-    trainable = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.AdamW(trainable, lr=rate, weight_decay=0.01)
+    model, tokenizer = trainable_scorer(LORA)
+    adapters = [p for n, p in model.named_parameters() if p.requires_grad and "lora_" in n]
+    head = list(model.head.parameters())
+    optimiser = torch.optim.AdamW([{"params": adapters, "lr": rate},
+                                   {"params": head, "lr": rate * 3}], weight_decay=0.01)
     rng = random.Random(seed)
     order = list(range(len(examples)))
     steps_total = epochs * ((len(order) + batch - 1) // batch)
+    warmup = max(1, steps_total // 20)
     schedule = torch.optim.lr_scheduler.LambdaLR(
-        optimiser, lambda step: min(1.0, (step + 1) / 50) * max(0.0, 1 - step / steps_total))
+        optimiser, lambda step: min(1.0, (step + 1) / warmup) * max(0.02, 1 - step / steps_total))
     model.train()
     started, step = time.perf_counter(), 0
+    recent: list[float] = []
     for _ in range(epochs):
         rng.shuffle(order)
         # batches of similar length (less padding), in shuffled order
@@ -227,18 +224,24 @@ def train_cross_encoder(examples: Sequence[Example], *, seed: int, epochs: int, 
                             return_tensors="pt")
             target = torch.tensor([float(examples[i].changed) for i in group])
             weight = torch.tensor([examples[i].weight for i in group])
-            logits = model(**enc).logits.reshape(-1)
+            logits = model(**enc)
             loss = (torch.nn.functional.binary_cross_entropy_with_logits(
                 logits, target, reduction="none") * weight).sum() / weight.sum()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(trainable, 1.0)
+            torch.nn.utils.clip_grad_norm_(adapters + head, 1.0)
             optimiser.step()
             schedule.step()
             optimiser.zero_grad()
             step += 1
+            recent = [*recent[-(log_every - 1):], loss.item()]
+            elapsed = time.perf_counter() - started
             if step % log_every == 0:
-                print(f"  step {step}/{steps_total} loss {loss.item():.3f} "
-                      f"{time.perf_counter() - started:.0f}s", flush=True)
+                print(f"  step {step}/{steps_total} loss (mean of {len(recent)}) "
+                      f"{sum(recent) / len(recent):.3f} {elapsed:.0f}s", flush=True)
+            if budget_s is not None and elapsed > budget_s:
+                print(f"  time budget reached at step {step}/{steps_total}", flush=True)
+                model.eval()
+                return model, tokenizer
     model.eval()
     return model, tokenizer
 
@@ -290,6 +293,17 @@ def figures(examples: Sequence[Example], risk: np.ndarray, threshold: float) -> 
     return out
 
 
+def held_pairs(split: Sequence[Example], limit: int, seed: int) -> list[Example]:
+    """The pairs a head is fitted (calibration) or measured (validation) on: every correct
+    DEMETR MT pair (the scarce class the threshold is placed on), the rest sampled to `limit`."""
+    rows = [e for e in split if e.in_head]
+    if not limit or len(rows) <= limit:
+        return rows
+    scarce = [e for e in rows if e.source == "demetr" and not e.changed]
+    rest = [e for e in rows if not (e.source == "demetr" and not e.changed)]
+    return scarce + random.Random(seed).sample(rest, max(limit - len(scarce), 0))
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -301,6 +315,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--batch", type=int, default=16)
     parser.add_argument("--rate", type=float, default=1e-3)
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--budget-minutes", type=float, default=0,
+                        help="stop the cross-encoder's training after this long (0: no limit)")
+    parser.add_argument("--reuse-adapter", action="store_true",
+                        help="score with the adapter already in --out instead of training one")
     parser.add_argument("--held-limit", type=int, default=2500,
                         help="score at most this many calibration/validation pairs (0: all)")
     parser.add_argument("--cross-encoder", action=argparse.BooleanOptionalAction, default=False,
@@ -327,26 +345,23 @@ def main(argv: Sequence[str] | None = None) -> None:
     print(f"{len(examples)} examples; train {len(train)} of {len(by_split['train'])}, "
           f"calib {len(by_split['calib'])}, val {len(by_split['val'])}", flush=True)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / ADAPTER_FILE).unlink(missing_ok=True)
     encoder = None
     if args.cross_encoder:
-        from peft import get_peft_model_state_dict
+        from viqa.score.cross_encoder import CrossEncoder, adapter_state
 
-        from viqa.score.judge import CrossEncoder
-
-        model, _tokenizer = train_cross_encoder(train, seed=args.seed, epochs=args.epochs,
-                                               batch=args.batch, rate=args.rate)
-        state = {k: v.detach().float().contiguous()
-                 for k, v in get_peft_model_state_dict(model).items()}
-        save_file(state, str(args.out / ADAPTER_FILE))
+        if not (args.reuse_adapter and (args.out / ADAPTER_FILE).is_file()):
+            model, _tokenizer = train_cross_encoder(train, seed=args.seed, epochs=args.epochs,
+                                                   batch=args.batch, rate=args.rate,
+                                                   budget_s=args.budget_minutes * 60
+                                                   if args.budget_minutes else None)
+            save_file(adapter_state(model), str(args.out / ADAPTER_FILE))
         # features of calibration and validation with the adapter as it will be loaded
         encoder = CrossEncoder(args.out / ADAPTER_FILE, LORA)
+    else:
+        (args.out / ADAPTER_FILE).unlink(missing_ok=True)
     trained = time.perf_counter()
     embedder = SentenceTransformerEmbedder()
-    held = {s: [e for e in by_split[s] if e.in_head] for s in ("calib", "val")}
-    if args.held_limit:
-        held = {s: random.Random(args.seed).sample(v, min(args.held_limit, len(v)))
-                for s, v in held.items()}
+    held = {s: held_pairs(by_split[s], args.held_limit, args.seed) for s in ("calib", "val")}
     features: dict[str, np.ndarray] = {}
     previous: dict[str, np.ndarray] = {}
     for split, rows in held.items():
@@ -362,6 +377,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     y = {s: np.array([e.changed for e in held[s]], dtype=float) for s in held}
     weights = balanced_weights(held["calib"])
     natural_ok = np.array([not e.changed and e.natural for e in held["calib"]])
+    demetr_ok = np.array([not e.changed and e.source == "demetr" for e in held["calib"]])
 
     report: dict[str, dict] = {}
     heads: dict[str, dict] = {}
@@ -373,7 +389,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     for name, cols in columns.items():
         head = fit_logistic(features["calib"][:, cols], y["calib"], weights)
         calib_risk = predict(head, features["calib"][:, cols])
-        cut = threshold_at_false_flags(calib_risk[natural_ok])
+        cut = max(threshold_at_false_flags(calib_risk[natural_ok]),
+                  threshold_at_false_flags(calib_risk[demetr_ok]))
         heads[name] = {**head, "threshold": cut}
         report[name] = figures(held["val"], predict(head, features["val"][:, cols]), cut)
     prev_cut = 0.5
@@ -385,8 +402,9 @@ def main(argv: Sequence[str] | None = None) -> None:
         "features": [FEATURE_NAMES[i] for i in columns["judge"]],
         "head": {k: judge_head[k] for k in ("mean", "scale", "weights", "bias")},
         "threshold": judge_head["threshold"],
-        "threshold_rule": "5% of correct natural calibration pairs (DEMETR MT, STS-B >= 4, "
-                          "generated surface edits) flagged",
+        "threshold_rule": "at most 5% of the correct natural calibration pairs (DEMETR MT, "
+                          "STS-B >= 4, generated surface edits) flagged, and at most 5% of "
+                          "DEMETR's correct MT alone",
         "probability": "P(meaning changed) under an even prior: sources and classes weighed "
                        "equally when the head was fitted",
         "lora": LORA if encoder is not None else None,
