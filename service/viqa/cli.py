@@ -97,10 +97,14 @@ def _load_service(settings: Settings, *, directions: Collection[str]) -> Checkin
     return service
 
 
-def _policy(settings: Settings, tenant: str | None, glossary: Path | None) -> PolicySource:
+def _policy(settings: Settings, tenant: str | None, glossary: Path | None,
+            article: str | None = None) -> PolicySource:
     """The tenant's policy from the database (as the API applies it), or none; a --glossary
-    file is checked beside it."""
+    file is checked beside it. `article`: the external_id whose own dismissals apply beside
+    the tenant-wide ones, as for a job of that article."""
     source = NO_POLICY
+    if article is not None and tenant is None:
+        raise _fail("--article needs --tenant: an article's dismissals are its tenant's")
     if tenant is not None:
         from viqa.store.db import Database, migrate
         from viqa.store.policy import tenant_policy
@@ -112,7 +116,7 @@ def _policy(settings: Settings, tenant: str | None, glossary: Path | None) -> Po
             tenant_id = find_tenant(session, tenant)
         if tenant_id is None:
             raise _fail(f"no tenant {tenant!r}")
-        source = tenant_policy(db, tenant_id)
+        source = tenant_policy(db, tenant_id, external_id=article)
     if glossary is None:
         return source
     try:
@@ -217,6 +221,10 @@ def check(
     tenant: Annotated[str | None, typer.Option(
         help="Check with this tenant's threshold, glossary and dismissals (VIQA_DATABASE_URL), "
              "as the API does.")] = None,
+    article: Annotated[str | None, typer.Option(
+        metavar="EXTERNAL_ID",
+        help="With --tenant: also apply the dismissals made in this article (a job's "
+             "external_id), as a job of that article does.")] = None,
     builtin_glossary: Annotated[bool, typer.Option(
         help="Use the shipped list of known MT calques.")] = True,
     embedding_model: Annotated[str | None, typer.Option(
@@ -265,7 +273,7 @@ def check(
     for flag, name in (("--model", model), ("--reverse-model", reverse_model)):
         if name is not None and looks_like_path(name) and not Path(name).expanduser().is_dir():
             raise _fail(f"{flag} {name}: no such folder")
-    policy = _policy(settings, tenant, glossary)
+    policy = _policy(settings, tenant, glossary, article)
     report = _run(_load_service(settings, directions=directions), request, policy)
     _emit(report, as_json=as_json, output=output, show_all=show_all)
     raise typer.Exit(EXIT_FLAGGED if report.flagged else 0)
