@@ -80,6 +80,7 @@ def test_keys_create_names_its_database_and_list_and_revoke_work(tmp_path: Path)
         assert authenticate(session, key) is not None
     revoked = viqa("keys", "revoke", key_id, env=env, cwd=tmp_path)
     assert revoked.returncode == 0 and f"revoked plugin key {key_id}" in revoked.stderr
+    assert "401" in revoked.stderr
     with Database(env["VIQA_DATABASE_URL"]).session() as session:
         assert authenticate(session, key) is None
     again = viqa("keys", "revoke", "nope", env=env, cwd=tmp_path)

@@ -81,8 +81,13 @@ def _settings(**overrides: Any) -> Settings:
 def _load_service(settings: Settings, *, directions: Collection[str]) -> CheckingService:
     """The checking service, as the server builds it; models that do not load are warned
     about (deterministic checks and client back-translations still apply)."""
+    import logging
+
     from viqa.translate.manifest import ModelIntegrityError
 
+    # The service logs each missing model for the server's log; here it is printed below,
+    # once, as a warning (without this, Python's last-resort handler printed it twice).
+    logging.getLogger("viqa.checking").setLevel(logging.ERROR)
     try:
         service = CheckingService.load(settings, directions=directions, strict=True)
     except ModelIntegrityError as exc:
@@ -548,7 +553,9 @@ def keys_revoke(
         info = revoke_key(session, key_id)
     if info is None:
         raise _fail(f"no key {key_id!r} in {_database_shown(url)}; `viqa keys list` shows them")
-    err.print(f"revoked {info.role} key {info.key_id} of tenant {info.tenant!r}", highlight=False)
+    when = info.revoked_at.strftime("%Y-%m-%d %H:%MZ") if info.revoked_at else ""
+    err.print(f"revoked {info.role} key {info.key_id} of tenant {info.tenant!r} (since {when}; "
+              "it gets 401 from then on)", highlight=False)
 
 
 @app.command()
