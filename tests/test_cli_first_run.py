@@ -88,6 +88,23 @@ def test_keys_create_names_its_database_and_list_and_revoke_work(tmp_path: Path)
     assert not (tmp_path / "viqa.db").exists()
 
 
+@pytest.mark.parametrize("args", [
+    ["keys", "list"], ["keys", "revoke", "abc123"], ["calibrate", "--tenant", "demo"],
+    ["check", "--translation", str(SEEDS / "vinh-long-2023.vi.txt"), "--no-meaning", "--no-mt",
+     "--tenant", "demo"],
+])
+def test_commands_that_read_the_servers_database_create_none(args: list[str],
+                                                             tmp_path: Path) -> None:
+    """Run outside the server's folder, they say which database is missing and how to point
+    at the server's, instead of creating an empty one that lists no keys."""
+    done = viqa(*args, env={"VIQA_DATABASE_URL": "sqlite:///viqa.db"}, cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    message = " ".join(done.stderr.split())
+    assert f"no database at {tmp_path / 'viqa.db'}" in message
+    assert "VIQA_DATABASE_URL" in message and "Traceback" not in done.stderr
+    assert not (tmp_path / "viqa.db").exists()
+
+
 def test_version() -> None:
     from viqa import __version__
 

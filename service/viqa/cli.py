@@ -10,7 +10,7 @@ import sys
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,6 +24,9 @@ from viqa.glossary import Glossary, GlossaryError
 from viqa.inputs import InputError, read_labelled, read_segments, read_text
 from viqa.policy import NO_POLICY, Policy, PolicySource
 from viqa.settings import Settings
+
+if TYPE_CHECKING:
+    from viqa.store.db import Database
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="viqa: Vietnamese-English translation QA.")
@@ -111,12 +114,10 @@ def _policy(settings: Settings, tenant: str | None, glossary: Path | None,
     if article is not None and tenant is None:
         raise _fail("--article needs --tenant: an article's dismissals are its tenant's")
     if tenant is not None:
-        from viqa.store.db import Database, migrate
         from viqa.store.policy import tenant_policy
         from viqa.store.tenants import find_tenant
 
-        db = Database(settings.database_url)
-        migrate(db.engine)
+        db = _existing_database(settings.database_url)
         with db.session() as session:
             tenant_id = find_tenant(session, tenant)
         if tenant_id is None:
@@ -512,18 +513,31 @@ def _database_shown(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _existing_database(url: str) -> Database:
+    """The server's database, migrated, for commands that read it: a SQLite file that does
+    not exist is exit 2 naming it (opening it would create an empty database, which lists
+    no keys and knows no tenant)."""
+    from viqa.store.db import Database, migrate
+
+    shown = _database_shown(url)
+    if url.startswith("sqlite") and shown.startswith("/") and not Path(shown).exists():
+        raise _fail(f"no database at {shown}: run this in the folder where `viqa serve` runs, "
+                    "or set VIQA_DATABASE_URL to the server's database")
+    db = Database(url)
+    migrate(db.engine)
+    return db
+
+
 @keys_app.command("list")
 def keys_list(
     tenant: Annotated[str | None, typer.Option(help="Only this tenant's keys.")] = None,
 ) -> None:
     """Every key's id, tenant, role, creation and revocation time (never a secret)."""
-    from viqa.store.db import Database, migrate
     from viqa.store.keys import list_keys
     from viqa.store.tenants import find_tenant
 
     url = Settings().database_url
-    db = Database(url)
-    migrate(db.engine)
+    db = _existing_database(url)
     with db.session() as session:
         tenant_id = find_tenant(session, tenant) if tenant is not None else None
         if tenant is not None and tenant_id is None:
@@ -543,12 +557,10 @@ def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id (`viqa keys list`) or the key.")],
 ) -> None:
     """Revoke a key: it gets 401 from then on."""
-    from viqa.store.db import Database, migrate
     from viqa.store.keys import revoke_key
 
     url = Settings().database_url
-    db = Database(url)
-    migrate(db.engine)
+    db = _existing_database(url)
     with db.session() as session:
         info = revoke_key(session, key_id)
     if info is None:
@@ -572,10 +584,7 @@ def calibrate(
     from viqa.review import calibration as calibration_lib
     from viqa.store import decisions as decision_store
     from viqa.store import tenants as tenant_store
-    from viqa.store.db import Database, migrate
-
-    db = Database(Settings().database_url)
-    migrate(db.engine)
+    db = _existing_database(Settings().database_url)
     with db.session() as session:
         tenant_id = tenant_store.find_tenant(session, tenant)
         if tenant_id is None:
