@@ -50,8 +50,10 @@ def test_model_hints_name_settings_that_exist(tmp_path: Path) -> None:
     assert "VIQA_MT_MODEL" in str(missing.value)
     assert "pass --model" not in str(missing.value)
     assert hasattr(settings, "mt_model") and hasattr(settings, "mt_reverse_model")
-    with pytest.raises(ModelUnavailable, match="no such folder"):
+    with pytest.raises(ModelUnavailable, match=r"no such folder.*VIQA_MT_MODEL"):
         load_translator(str(tmp_path / "absent"), direction="vi-en", settings=settings)
+    with pytest.raises(ModelUnavailable, match=r"no such folder.*VIQA_MT_REVERSE_MODEL"):
+        load_translator(str(tmp_path / "absent"), direction="en-vi", settings=settings)
 
 
 def test_keys_create_names_its_database_and_list_and_revoke_work(tmp_path: Path) -> None:

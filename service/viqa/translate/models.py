@@ -203,7 +203,10 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
             f"no MT model configured for {direction}; {local_model_hint(direction)}")
     local = Path(name).expanduser()
     if looks_like_path(name) and not local.is_dir():
-        raise ModelUnavailable(f"MT model {name}: no such folder")
+        setting = "VIQA_MT_MODEL" if direction == "vi-en" else "VIQA_MT_REVERSE_MODEL"
+        raise ModelUnavailable(
+            f"MT model {name}: no such folder ({setting}, the {direction.replace('-', '→')} "
+            "model, names a folder that does not exist; unset it for the default)")
     if local.is_dir():
         if backend == "transformers" or not (local / "model.bin").exists():
             if (local / "config.json").exists():
