@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.api.inprocess import in_process, settings_for
 from tests.conftest import SEEDS
 
 
-def viqa(*args: str, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+def viqa(*args: str, timeout: int = 300, env: dict[str, str] | None = None
+         ) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "viqa.cli", *args], capture_output=True,
-                          text=True, timeout=timeout)
+                          text=True, timeout=timeout, env=env)
 
 
 def test_check_translation_only_on_the_seed_article() -> None:
@@ -117,3 +120,42 @@ def test_eval_on_the_dev_set(tmp_path: Path) -> None:
     assert metrics["false_flag_rate"] <= 0.10
     assert metrics["mcc"] >= 0.75
     assert set(metrics["recall_by_error"]) >= {"number", "negation", "name", "omission"}
+
+
+DUPLICATED = {"id": "dup", "source": "The province awarded badges to 1,069 members.",
+              "translation": "Tỉnh truy tặng và truy tặng huy hiệu cho 1.069 đảng viên."}
+
+
+@pytest.mark.anyio
+async def test_check_with_an_article_applies_that_articles_dismissals(tmp_path: Path) -> None:
+    """A flag dismissed in article "one" (the default scope: that article) comes back
+    dismissed from `viqa check --tenant t --article one`, as it does for a job of "one"; the
+    same flag checked as another article, or as no article, stays open."""
+    settings = settings_for(tmp_path, meaning_enabled=False)
+    async with in_process(settings) as app:
+        plugin, reviewer = app.headers("t", "plugin"), app.headers("t", "reviewer")
+        accepted = await app.http.post("/v1/jobs", headers=plugin, json={
+            "segments": [DUPLICATED], "external_id": "one"})
+        job = await app.wait(accepted.json()["id"], plugin)
+        dismissed = await app.http.post(
+            f"/v1/jobs/{job['id']}/sentences/dup/flags/DUPLICATED_WORDS/decision",
+            json={"action": "dismiss"}, headers=reviewer)
+        assert dismissed.json()["scope"] == "article", dismissed.text
+    rows = tmp_path / "rows.jsonl"
+    rows.write_text(json.dumps(DUPLICATED, ensure_ascii=False) + "\n", encoding="utf-8")
+    env = {**os.environ, "VIQA_DATABASE_URL": settings.database_url, "VIQA_MT_ENABLED": "0"}
+
+    def statuses(*args: str) -> tuple[int, list[str]]:
+        done = viqa("check", "--input", str(rows), "--no-meaning", "--json", "--tenant", "t",
+                    *args, env=env)
+        assert done.returncode in (0, 1), done.stderr
+        report = json.loads(done.stdout)
+        return done.returncode, [f["status"] for s in report["sentences"] for f in s["flags"]
+                                 if f["code"] == "DUPLICATED_WORDS"]
+
+    assert statuses("--article", "one") == (0, ["dismissed"])
+    assert statuses("--article", "two") == (1, ["open"])
+    assert statuses() == (1, ["open"]), "tenant-wide dismissals only"
+
+    alone = viqa("check", "--input", str(rows), "--no-meaning", "--article", "one", env=env)
+    assert alone.returncode == 2 and "--article needs --tenant" in alone.stderr

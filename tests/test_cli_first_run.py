@@ -50,8 +50,10 @@ def test_model_hints_name_settings_that_exist(tmp_path: Path) -> None:
     assert "VIQA_MT_MODEL" in str(missing.value)
     assert "pass --model" not in str(missing.value)
     assert hasattr(settings, "mt_model") and hasattr(settings, "mt_reverse_model")
-    with pytest.raises(ModelUnavailable, match="no such folder"):
+    with pytest.raises(ModelUnavailable, match=r"no such folder.*VIQA_MT_MODEL"):
         load_translator(str(tmp_path / "absent"), direction="vi-en", settings=settings)
+    with pytest.raises(ModelUnavailable, match=r"no such folder.*VIQA_MT_REVERSE_MODEL"):
+        load_translator(str(tmp_path / "absent"), direction="en-vi", settings=settings)
 
 
 def test_keys_create_names_its_database_and_list_and_revoke_work(tmp_path: Path) -> None:
@@ -80,10 +82,28 @@ def test_keys_create_names_its_database_and_list_and_revoke_work(tmp_path: Path)
         assert authenticate(session, key) is not None
     revoked = viqa("keys", "revoke", key_id, env=env, cwd=tmp_path)
     assert revoked.returncode == 0 and f"revoked plugin key {key_id}" in revoked.stderr
+    assert "401" in revoked.stderr
     with Database(env["VIQA_DATABASE_URL"]).session() as session:
         assert authenticate(session, key) is None
     again = viqa("keys", "revoke", "nope", env=env, cwd=tmp_path)
     assert again.returncode == 2 and "viqa keys list" in again.stderr
+    assert not (tmp_path / "viqa.db").exists()
+
+
+@pytest.mark.parametrize("args", [
+    ["keys", "list"], ["keys", "revoke", "abc123"], ["calibrate", "--tenant", "demo"],
+    ["check", "--translation", str(SEEDS / "vinh-long-2023.vi.txt"), "--no-meaning", "--no-mt",
+     "--tenant", "demo"],
+])
+def test_commands_that_read_the_servers_database_create_none(args: list[str],
+                                                             tmp_path: Path) -> None:
+    """Run outside the server's folder, they say which database is missing and how to point
+    at the server's, instead of creating an empty one that lists no keys."""
+    done = viqa(*args, env={"VIQA_DATABASE_URL": "sqlite:///viqa.db"}, cwd=tmp_path)
+    assert done.returncode == 2, done.stdout + done.stderr
+    message = " ".join(done.stderr.split())
+    assert f"no database at {tmp_path / 'viqa.db'}" in message
+    assert "VIQA_DATABASE_URL" in message and "Traceback" not in done.stderr
     assert not (tmp_path / "viqa.db").exists()
 
 

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Collection
 from dataclasses import replace
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -24,6 +24,9 @@ from viqa.glossary import Glossary, GlossaryError
 from viqa.inputs import InputError, read_labelled, read_segments, read_text
 from viqa.policy import NO_POLICY, Policy, PolicySource
 from viqa.settings import Settings
+
+if TYPE_CHECKING:
+    from viqa.store.db import Database
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="viqa: Vietnamese-English translation QA.")
@@ -81,8 +84,13 @@ def _settings(**overrides: Any) -> Settings:
 def _load_service(settings: Settings, *, directions: Collection[str]) -> CheckingService:
     """The checking service, as the server builds it; models that do not load are warned
     about (deterministic checks and client back-translations still apply)."""
+    import logging
+
     from viqa.translate.manifest import ModelIntegrityError
 
+    # The service logs each missing model for the server's log; here it is printed below,
+    # once, as a warning (without this, Python's last-resort handler printed it twice).
+    logging.getLogger("viqa.checking").setLevel(logging.ERROR)
     try:
         service = CheckingService.load(settings, directions=directions, strict=True)
     except ModelIntegrityError as exc:
@@ -97,22 +105,24 @@ def _load_service(settings: Settings, *, directions: Collection[str]) -> Checkin
     return service
 
 
-def _policy(settings: Settings, tenant: str | None, glossary: Path | None) -> PolicySource:
+def _policy(settings: Settings, tenant: str | None, glossary: Path | None,
+            article: str | None = None) -> PolicySource:
     """The tenant's policy from the database (as the API applies it), or none; a --glossary
-    file is checked beside it."""
+    file is checked beside it. `article`: the external_id whose own dismissals apply beside
+    the tenant-wide ones, as for a job of that article."""
     source = NO_POLICY
+    if article is not None and tenant is None:
+        raise _fail("--article needs --tenant: an article's dismissals are its tenant's")
     if tenant is not None:
-        from viqa.store.db import Database, migrate
         from viqa.store.policy import tenant_policy
         from viqa.store.tenants import find_tenant
 
-        db = Database(settings.database_url)
-        migrate(db.engine)
+        db = _existing_database(settings.database_url)
         with db.session() as session:
             tenant_id = find_tenant(session, tenant)
         if tenant_id is None:
             raise _fail(f"no tenant {tenant!r}")
-        source = tenant_policy(db, tenant_id)
+        source = tenant_policy(db, tenant_id, external_id=article)
     if glossary is None:
         return source
     try:
@@ -217,6 +227,10 @@ def check(
     tenant: Annotated[str | None, typer.Option(
         help="Check with this tenant's threshold, glossary and dismissals (VIQA_DATABASE_URL), "
              "as the API does.")] = None,
+    article: Annotated[str | None, typer.Option(
+        metavar="EXTERNAL_ID",
+        help="With --tenant: also apply the dismissals made in this article (a job's "
+             "external_id), as a job of that article does.")] = None,
     builtin_glossary: Annotated[bool, typer.Option(
         help="Use the shipped list of known MT calques.")] = True,
     embedding_model: Annotated[str | None, typer.Option(
@@ -265,7 +279,7 @@ def check(
     for flag, name in (("--model", model), ("--reverse-model", reverse_model)):
         if name is not None and looks_like_path(name) and not Path(name).expanduser().is_dir():
             raise _fail(f"{flag} {name}: no such folder")
-    policy = _policy(settings, tenant, glossary)
+    policy = _policy(settings, tenant, glossary, article)
     report = _run(_load_service(settings, directions=directions), request, policy)
     _emit(report, as_json=as_json, output=output, show_all=show_all)
     raise typer.Exit(EXIT_FLAGGED if report.flagged else 0)
@@ -499,18 +513,31 @@ def _database_shown(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
+def _existing_database(url: str) -> Database:
+    """The server's database, migrated, for commands that read it: a SQLite file that does
+    not exist is exit 2 naming it (opening it would create an empty database, which lists
+    no keys and knows no tenant)."""
+    from viqa.store.db import Database, migrate
+
+    shown = _database_shown(url)
+    if url.startswith("sqlite") and shown.startswith("/") and not Path(shown).exists():
+        raise _fail(f"no database at {shown}: run this in the folder where `viqa serve` runs, "
+                    "or set VIQA_DATABASE_URL to the server's database")
+    db = Database(url)
+    migrate(db.engine)
+    return db
+
+
 @keys_app.command("list")
 def keys_list(
     tenant: Annotated[str | None, typer.Option(help="Only this tenant's keys.")] = None,
 ) -> None:
     """Every key's id, tenant, role, creation and revocation time (never a secret)."""
-    from viqa.store.db import Database, migrate
     from viqa.store.keys import list_keys
     from viqa.store.tenants import find_tenant
 
     url = Settings().database_url
-    db = Database(url)
-    migrate(db.engine)
+    db = _existing_database(url)
     with db.session() as session:
         tenant_id = find_tenant(session, tenant) if tenant is not None else None
         if tenant is not None and tenant_id is None:
@@ -530,17 +557,17 @@ def keys_revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id (`viqa keys list`) or the key.")],
 ) -> None:
     """Revoke a key: it gets 401 from then on."""
-    from viqa.store.db import Database, migrate
     from viqa.store.keys import revoke_key
 
     url = Settings().database_url
-    db = Database(url)
-    migrate(db.engine)
+    db = _existing_database(url)
     with db.session() as session:
         info = revoke_key(session, key_id)
     if info is None:
         raise _fail(f"no key {key_id!r} in {_database_shown(url)}; `viqa keys list` shows them")
-    err.print(f"revoked {info.role} key {info.key_id} of tenant {info.tenant!r}", highlight=False)
+    when = info.revoked_at.strftime("%Y-%m-%d %H:%MZ") if info.revoked_at else ""
+    err.print(f"revoked {info.role} key {info.key_id} of tenant {info.tenant!r} (since {when}; "
+              "it gets 401 from then on)", highlight=False)
 
 
 @app.command()
@@ -557,10 +584,7 @@ def calibrate(
     from viqa.review import calibration as calibration_lib
     from viqa.store import decisions as decision_store
     from viqa.store import tenants as tenant_store
-    from viqa.store.db import Database, migrate
-
-    db = Database(Settings().database_url)
-    migrate(db.engine)
+    db = _existing_database(Settings().database_url)
     with db.session() as session:
         tenant_id = tenant_store.find_tenant(session, tenant)
         if tenant_id is None:

@@ -55,7 +55,11 @@ class InProcess:
 
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
-            job = (await self.http.get(f"/v1/jobs/{job_id}", headers=headers)).json()
+            response = await self.http.get(f"/v1/jobs/{job_id}", headers=headers)
+            if response.status_code == 429:  # polled past the key's rate limit: a slow job
+                await anyio.sleep(float(response.headers.get("Retry-After", "1")))
+                continue
+            job = response.json()
             if job["status"] in ("done", "failed"):
                 return job
             await anyio.sleep(0.05)

@@ -71,7 +71,8 @@ def test_decisions_queue_memory_and_exports(server: Server) -> None:
         assert len(units) == 3
         targets = [u.find(".//x:target", ns).text for u in units]
         assert targets[2] == "Ông Nguyễn Hiếu Nghĩa chủ trì cuộc họp.", "the correction"
-        assert any(n.get("id") == "POLARITY_MISMATCH" for n in xliff.findall(".//x:note", ns))
+        assert any(n.get("{urn:viqa:review:1}code") == "POLARITY_MISMATCH"
+                   for n in xliff.findall(".//x:note", ns))
 
         card = reviewer.get("/v1/articles/review-1/scorecard", params={"bar": 15}).json()
         assert card["errors"] == {"minor": 0, "major": 0, "critical": 2}

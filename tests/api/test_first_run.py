@@ -58,7 +58,10 @@ async def test_admin_lists_and_revokes_its_own_tenants_keys(settings) -> None:
         assert (await viqa.http.get("/v1/glossary", headers=plugin)).status_code == 200
         revoked = await viqa.http.delete(f"/v1/keys/{plugin_id}", headers=admin)
         assert revoked.status_code == 200 and revoked.json()["revoked_at"]
-        assert (await viqa.http.get("/v1/glossary", headers=plugin)).status_code == 401
+        gone = await viqa.http.get("/v1/glossary", headers=plugin)
+        assert gone.status_code == 401
+        assert "viqa keys list" in gone.json()["error"]["message"], "says what to do"
+        assert plugin_key not in gone.text
         other = {"Authorization": f"Bearer {other_key}"}
         assert (await viqa.http.get("/v1/glossary", headers=other)).status_code == 200
 

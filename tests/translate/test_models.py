@@ -4,6 +4,7 @@ loading by name or folder, and the translators wired into the pipeline and the C
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -45,6 +46,21 @@ def test_unreachable_hub_names_the_way_out(tmp_path: Path, monkeypatch) -> None:
         load_translator(None, direction="vi-en", models_dir=tmp_path, auto_pull=False)
     with pytest.raises(ModelUnavailable, match="local folder"):
         load_translator(None, direction="vi-en", models_dir=tmp_path, auto_pull=True)
+
+
+@pytest.mark.parametrize(("direction", "setting", "option", "other"), [
+    ("vi-en", "VIQA_MT_MODEL", "check --model FOLDER", "REVERSE"),
+    ("en-vi", "VIQA_MT_REVERSE_MODEL", "check --reverse-model FOLDER", "check --model"),
+])
+def test_the_hub_hint_names_its_own_directions_setting(direction: str, setting: str, option: str,
+                                                       other: str, tmp_path: Path) -> None:
+    """What the serve log and /readyz say when the default model cannot be pulled: the
+    setting and the `viqa check` option of that model's direction, not the other's."""
+    (tmp_path / "registry.toml").write_text((ROOT / "models" / "registry.toml").read_text())
+    with pytest.raises(ModelUnavailable) as raised:
+        load_translator(None, direction=direction, models_dir=tmp_path, auto_pull=True)
+    message = str(raised.value)
+    assert setting in message and option in message and other not in message, message
 
 
 @pytest.mark.slow
@@ -107,12 +123,20 @@ def test_cli_refuses_a_corrupted_model(tiny_marian, tmp_path: Path) -> None:
     assert "does not match the checksum" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_cli_without_models_degrades_and_says_how_to_fix() -> None:
+@pytest.mark.parametrize("auto_pull", ["0", "1"])
+def test_cli_without_models_degrades_and_says_how_to_fix(auto_pull: str) -> None:
+    """With auto-pull (a newcomer's default; the hub is unreachable here) and without: each
+    missing model's hint is printed once, naming its own direction's setting."""
     result = subprocess.run([sys.executable, "-m", "viqa.cli", "check", "--translation",
                              str(ROOT / "seeds" / "vinh-long-2023.vi.txt"), "--no-meaning"],
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+                            capture_output=True, text=True, timeout=300, cwd=ROOT,
+                            env={**os.environ, "VIQA_AUTO_PULL": auto_pull})
     assert result.returncode == 1
     assert "viqa models pull" in result.stderr and "local folder" in result.stderr
+    for name in ("opus-mt-vi-en", "opus-mt-en-vi"):
+        assert result.stderr.count(f"viqa models pull {'Helsinki-NLP/' * (auto_pull == '1')}"
+                                   f"{name}`") == 1, "each hint once"
+    assert "VIQA_MT_REVERSE_MODEL" in result.stderr and "--reverse-model" in result.stderr
     assert "DUPLICATED_WORDS" in result.stdout
 
 

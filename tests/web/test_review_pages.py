@@ -138,6 +138,18 @@ def test_forms_need_the_csrf_token(review_server: Server, browser) -> None:
     page.close()
 
 
+def test_an_empty_queue_says_how_articles_get_there(review_server: Server, browser) -> None:
+    """A newcomer who tried the README's sync check finds an empty queue: it says that jobs
+    fill it, not "Nothing here"; a queue emptied by its filters says so instead."""
+    fresh = sign_in(browser, review_server, tenant="newcomer")
+    expect(fresh.locator("[data-role=first-run]")).to_contain_text("POST /v1/jobs")
+    fresh.close()
+    page = sign_in(browser, review_server)
+    page.goto(review_server.url + "/review?status=corrected&severity=minor")
+    expect(page.locator("li.empty")).to_have_text("Nothing here with these filters.")
+    page.close()
+
+
 def test_other_tenants_articles_are_404(review_server: Server, browser) -> None:
     page = sign_in(browser, review_server)
     response = page.goto(review_server.url + "/review/articles/beta-only")

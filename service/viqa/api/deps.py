@@ -58,7 +58,11 @@ def get_principal(request: Request, state: StateDep) -> Principal:
     with state.db.session() as session:
         principal = authenticate(session, token.strip())
     if principal is None:
-        raise ApiError(401, "unauthorized", "invalid or revoked API key",
+        raise ApiError(401, "unauthorized",
+                       "invalid or revoked API key: `viqa keys list`, run against this "
+                       "server's database (VIQA_DATABASE_URL; by default viqa.db in the folder "
+                       "the server runs in), shows the keys it accepts and those revoked; "
+                       "`viqa keys create --tenant T --role plugin` there makes a new one",
                        headers={"WWW-Authenticate": "Bearer"})
     wait = state.limiter.acquire(principal.key_id)
     if wait:

@@ -12,7 +12,10 @@ from viqa.review.views import SentenceView
 from viqa.text.tokens import tokenize
 
 CSV_COLUMNS = ("sentence_id", "source", "translation", "backtranslation", "flagged", "risk",
-               "code", "severity", "category", "status", "message", "correction")
+               "card_id", "flag_id", "code", "severity", "category", "side", "offset", "length",
+               "flag_risk", "status", "scope", "message", "correction")
+"""One row per flag: the flags of one card (one cause, decided once) share its `card_id`,
+status, scope and correction, each with its own id, check, severity, category and reason."""
 # MQM-style penalty weights per error severity.
 PENALTY = {"minor": 1, "major": 5, "critical": 10}
 
@@ -26,18 +29,30 @@ def to_csv(views: list[SentenceView]) -> str:
         base = [s["id"], s["source"] or "", s["translation"], s["backtranslation"] or "",
                 verdict.flagged, round(verdict.risk, 4)]
         if not view.flags:
-            writer.writerow([*base, "", "", "", "", "", ""])
-        for flag in view.flags:
-            writer.writerow([*base, flag.code, flag.severity, flag.category, flag.status,
-                             flag.message, flag.correction or ""])
+            writer.writerow([*base, *[""] * (len(CSV_COLUMNS) - len(base))])
+        for card in view.flags:
+            for flag in card.every_flag:
+                writer.writerow([*base, card.id, flag.id, flag.code, flag.severity,
+                                 flag.category, flag.side, flag.offset, flag.length,
+                                 round(flag.risk, 4), card.status, card.scope or "",
+                                 flag.message, card.correction or ""])
     return out.getvalue()
+
+
+XLIFF_NS = "urn:oasis:names:tc:xliff:document:2.1"
+VIQA_NS = "urn:viqa:review:1"
+"""viqa's attributes on a note (XLIFF 2 admits attributes of other namespaces there): the
+flag's id, its check code, the card it belongs to, the card's status."""
+PRIORITY = {"critical": 1, "major": 3, "minor": 6}
 
 
 def to_xliff(views: list[SentenceView], *, source_lang: str, target_lang: str,
              article: str) -> str:
-    """XLIFF 2.1: one unit per sentence; issues as notes (category, severity, status)."""
+    """XLIFF 2.1: one unit per sentence; one note per flag (its id, MQM category, priority
+    from its severity; viqa:flag, viqa:code, viqa:card and viqa:status), so the flags of a
+    merged card each keep their reason."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             f'<xliff xmlns="urn:oasis:names:tc:xliff:document:2.1" version="2.1" '
+             f'<xliff xmlns="{XLIFF_NS}" xmlns:viqa="{VIQA_NS}" version="2.1" '
              f'srcLang={quoteattr(source_lang)} trgLang={quoteattr(target_lang)}>',
              f'  <file id={quoteattr(article)}>']
     for view in views:
@@ -45,11 +60,22 @@ def to_xliff(views: list[SentenceView], *, source_lang: str, target_lang: str,
         lines.append(f'    <unit id={quoteattr(str(s["id"]))}>')
         if view.flags:
             lines.append("      <notes>")
-            for flag in view.flags:
-                priority = {"critical": 1, "major": 3, "minor": 6}[flag.severity]
-                text = escape(f"[{flag.severity}, {flag.status}] {flag.message}")
-                lines.append(f'        <note category={quoteattr(flag.category)} '
-                             f'priority="{priority}" id={quoteattr(flag.code)}>{text}</note>')
+            seen: dict[str, int] = {}
+            for card in view.flags:
+                for flag in card.every_flag:
+                    # Note ids are unique within a unit; two flags can share an id (the
+                    # built-in and the tenant's glossary forbidding the same words): -2, -3.
+                    seen[flag.id] = seen.get(flag.id, 0) + 1
+                    note_id = flag.id if seen[flag.id] == 1 else f"{flag.id}-{seen[flag.id]}"
+                    text = escape(f"[{flag.severity}, {card.status}] {flag.code}: "
+                                  f"{flag.message}")
+                    lines.append(
+                        f'        <note{f" id={quoteattr(note_id)}" if flag.id else ""} '
+                        f'category={quoteattr(flag.category)} '
+                        f'priority="{PRIORITY.get(flag.severity, 6)}" '
+                        f'viqa:flag={quoteattr(flag.id)} viqa:code={quoteattr(flag.code)} '
+                        f'viqa:card={quoteattr(card.id)} '
+                        f'viqa:status={quoteattr(card.status)}>{text}</note>')
             lines.append("      </notes>")
         target = next((f.correction for f in view.flags if f.correction), None) or \
             s["translation"]
@@ -77,7 +103,9 @@ class Scorecard:
 
 
 def scorecard(views: list[SentenceView], *, bar: float = 15.0) -> Scorecard:
-    """Confirmed and corrected flags are errors; open ones are issues, not yet counted."""
+    """Confirmed and corrected cards are errors; open ones are issues, not yet counted. A card
+    is one error however many flags of its cause it holds (counted at its worst flag's
+    severity and category), so one glossary mistake is not penalised three times."""
     words = sum(len(tokenize(v.sentence["source"] or v.sentence["translation"])) for v in views)
     errors = {severity: 0 for severity in PENALTY}
     categories: dict[str, int] = {}

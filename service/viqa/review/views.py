@@ -30,12 +30,17 @@ class Reason:
     severity: str
     message: str
     risk: float
+    side: str = "translation"
+    offset: int = 0
+    length: int = 0
 
 
 @dataclass
 class FlagView:
     """A card: one flag, or several overlapping flags of one cause, decided as one. `id` is the
-    first (worst) flag's id; `reasons` lists every flag on the card."""
+    first (worst) flag's id; `reasons` lists the card's distinct reasons (a flag raised on both
+    sides with one message once), `members` every flag on it, each with its own id (what the
+    exports write, a row or a note each)."""
 
     job_id: str
     external_id: str | None
@@ -60,10 +65,16 @@ class FlagView:
     backtranslation: str | None = None
     sentence_offset: int = 0
     source_offset: int = 0
+    members: list[Reason] = field(default_factory=list)
 
     @property
     def codes(self) -> list[str]:
         return list(dict.fromkeys(r.code for r in self.reasons)) or [self.code]
+
+    @property
+    def every_flag(self) -> list[Reason]:
+        """Every flag on the card (the card's own fields when it was built without them)."""
+        return self.members or self.reasons or [_reason_of(self)]
 
 
 @dataclass
@@ -83,7 +94,8 @@ class SentenceView:
 
 
 def _reason_of(card: FlagView) -> Reason:
-    return Reason(card.id, "", card.code, card.category, card.severity, card.message, card.risk)
+    return Reason(card.id, "", card.code, card.category, card.severity, card.message, card.risk,
+                  side=card.side, offset=card.offset, length=card.length)
 
 
 def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceView]:
@@ -106,9 +118,10 @@ def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceV
             corrected = next((d.correction for d in reversed(history)
                               if d.action == "correct"), None)
             status, scope = decision_store.status_of(history, keys, dismissed)
-            reasons = list({(f["code"], f["message"]): Reason(
-                f["id"], f["fingerprint"], f["code"], f["category"], f["severity"], f["message"],
-                f["risk"]) for f in card}.values())
+            members = [Reason(f["id"], f["fingerprint"], f["code"], f["category"],
+                              f["severity"], f["message"], f["risk"], side=f["side"],
+                              offset=f["offset"], length=f["length"]) for f in card]
+            reasons = list({(r.code, r.message): r for r in members}.values())
             view.flags.append(FlagView(
                 job_id=job.id, external_id=job.external_id, sentence_id=sentence["id"],
                 code=first["code"], category=first["category"], severity=first["severity"],
@@ -120,7 +133,7 @@ def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceV
                 id=first["id"], scope=scope, reasons=reasons,
                 backtranslation=sentence.get("backtranslation"),
                 sentence_offset=sentence.get("offset") or 0,
-                source_offset=sentence.get("source_offset") or 0))
+                source_offset=sentence.get("source_offset") or 0, members=members))
         views.append(view)
     return views
 

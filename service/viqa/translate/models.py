@@ -83,15 +83,17 @@ def licence_warning(entry: RegistryEntry) -> str | None:
 
 
 LOCAL_MODEL_HINT = ("set VIQA_MT_MODEL (vi→en) or VIQA_MT_REVERSE_MODEL (en→vi) to a local "
-                    "folder (`viqa check --model FOLDER` for one run)")
-"""What to do when no MT model can be had, naming the settings that exist."""
+                    "folder (`viqa check --model FOLDER` or `--reverse-model FOLDER` for one "
+                    "run)")
+"""What to do when no MT model can be had, naming the settings that exist (both directions:
+for a pull whose direction is not known)."""
 
 
 def local_model_hint(direction: str) -> str:
     """LOCAL_MODEL_HINT for one direction: the setting and the `viqa check` option for it."""
     setting, option = (("VIQA_MT_MODEL", "--model") if direction == "vi-en"
                        else ("VIQA_MT_REVERSE_MODEL", "--reverse-model"))
-    return (f"set {setting} to a local {direction.replace('-', '→')} model folder "
+    return (f"set {setting} to a local folder holding the {direction.replace('-', '→')} model "
             f"(`viqa check {option} FOLDER` for one run)")
 
 
@@ -102,9 +104,10 @@ def looks_like_path(name: str) -> bool:
         len(name) > 2 and name[1] == ":" and name[2] in "/\\")
 
 
-def _download(hub_id: str, target: Path, *, revision: str | None, timeout_s: float
-              ) -> tuple[Path, str | None]:
-    """Snapshot of a hub repository (resumable, with progress bars); its folder and commit."""
+def _download(hub_id: str, target: Path, *, revision: str | None, timeout_s: float,
+              directions: tuple[str, ...] = ()) -> tuple[Path, str | None]:
+    """Snapshot of a hub repository (resumable, with progress bars); its folder and commit.
+    `directions`: what the model is for, so that the hint names that direction's setting."""
     try:
         from huggingface_hub import model_info, snapshot_download
     except ImportError as exc:  # pragma: no cover - dependency of the package
@@ -115,8 +118,9 @@ def _download(hub_id: str, target: Path, *, revision: str | None, timeout_s: flo
     except Exception as exc:  # network errors, 404, auth: all mean "cannot pull from here"
         raise ModelUnavailable(
             f"cannot reach the model hub for {hub_id} ({type(exc).__name__}: {exc}). On a "
-            f"machine with internet run `viqa models pull {hub_id}`, or {LOCAL_MODEL_HINT} (a "
-            "converted CTranslate2 model or a transformers model)") from exc
+            f"machine with internet run `viqa models pull {hub_id}`, or "
+            f"{local_model_hint(directions[0]) if len(directions) == 1 else LOCAL_MODEL_HINT}"
+            " (a converted CTranslate2 model or a transformers model)") from exc
     folder = snapshot_download(hub_id, revision=info.sha, local_dir=target,
                                allow_patterns=["*.json", "*.spm", "*.model", "*.txt",
                                                "*.safetensors", "pytorch_model.bin"])
@@ -159,7 +163,8 @@ def pull(name: str, *, models_dir: Path | None = None, revision: str | None = No
         entry_name = entry.name if entry else name.replace("/", "--")
         directions = directions or (entry.directions if entry else ())
         source, commit = _download(hub_id, models_dir / ".downloads" / entry_name,
-                                   revision=revision, timeout_s=settings.hub_timeout_s)
+                                   revision=revision, timeout_s=settings.hub_timeout_s,
+                                   directions=tuple(directions))
         model_id = hub_id
     output = models_dir / entry_name
     convert(source, output, model_id=model_id, revision=commit, directions=directions,
@@ -198,7 +203,10 @@ def load_translator(name: str | None, *, direction: str, models_dir: Path | None
             f"no MT model configured for {direction}; {local_model_hint(direction)}")
     local = Path(name).expanduser()
     if looks_like_path(name) and not local.is_dir():
-        raise ModelUnavailable(f"MT model {name}: no such folder")
+        setting = "VIQA_MT_MODEL" if direction == "vi-en" else "VIQA_MT_REVERSE_MODEL"
+        raise ModelUnavailable(
+            f"MT model {name}: no such folder ({setting}, the {direction.replace('-', '→')} "
+            "model, names a folder that does not exist; unset it for the default)")
     if local.is_dir():
         if backend == "transformers" or not (local / "model.bin").exists():
             if (local / "config.json").exists():

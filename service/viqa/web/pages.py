@@ -140,7 +140,7 @@ def queue_page(request: Request, session: SessionDep, principal: ReviewerPage,
     return render(request, "queue.html", principal, queue=found, statuses=STATUSES,
                   cards=[(f, _card_text(f)) for f in found.items],
                   checks=sorted(checks.items()), articles=sorted(articles.items()),
-                  severities=severities,
+                  severities=severities, total=len(everything),
                   filters={"severity": severity or "", "check": check or "",
                            "article": article or "", "status": status or ""})
 
