@@ -156,6 +156,16 @@ class Divergence:
     lost: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     lost_spans: tuple[Span, ...] = ()
+    """Where each lost phrase is in the English side."""
+    added_spans: tuple[Span, ...] = ()
+    """Where each added phrase is in the back-translation."""
+    added_match: tuple[float, ...] = ()
+    """Each added phrase's mean similarity to its best counterparts in the English side: the
+    lower, the further the phrase is from anything the English side says."""
+    pivot: tuple[int, int] | None = None
+    """(lost index, added index): the lost phrase whose best replacement among the added ones
+    still changes the meaning most, and that replacement — the substitution that the
+    `MeaningScores.substitution` score measures. None unless both sides have phrases."""
 
 
 @dataclass(frozen=True)
