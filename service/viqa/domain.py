@@ -140,6 +140,9 @@ class Flag:
     decision on this one flag is recorded under, stable across re-checks of the same text."""
     status: FlagStatus = "open"
     """dismissed: a reviewer dismissed this flag before; it counts for nothing in the verdict."""
+    approximate: bool = False
+    """The span was placed by an alignment that may be off by a word or two (a meaning flag's
+    words mapped from the back-translation onto the translation, `viqa.spans`)."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
