@@ -13,8 +13,9 @@ the whole sentence (a flag that could not be placed covers the sentence and coun
 **J>=0.5** is a predicted span whose character Jaccard with the label is at least 0.5.
 
 Configurations, on the same divergence output:
-  shipped          anchors with the common-word lexicon (what the service runs)
-  no lexicon       anchors from numbers, names, places, titles, weekdays, glossary, same tokens
+  shipped          anchors from numbers, names, places, titles, weekdays, direction words
+                   (rise ~ tăng), glossary, same tokens (what the service runs)
+  no directions    shipped without the direction words
   query blind      shipped, but no anchor may cover the flagged words themselves (only the
                    words around them): how it does when the wrong word is in no list
   position only    no anchors at all: relative position in the sentence
@@ -54,8 +55,8 @@ def _projector(anchors_of: Callable[[dict, Span], list[Anchor]]) -> Predict:
     return predict
 
 
-def _all(row: dict, _: Span, *, lexicon: bool = True) -> list[Anchor]:
-    return find_anchors(row["backtranslation"], row["translation"], lexicon=lexicon)
+def _all(row: dict, _: Span, *, directions: bool = True) -> list[Anchor]:
+    return find_anchors(row["backtranslation"], row["translation"], directions=directions)
 
 
 def _blind(row: dict, query: Span) -> list[Anchor]:
@@ -65,7 +66,7 @@ def _blind(row: dict, query: Span) -> list[Anchor]:
 
 CONFIGS: dict[str, Predict | None] = {
     "shipped": _projector(_all),
-    "no lexicon": _projector(lambda row, query: _all(row, query, lexicon=False)),
+    "no directions": _projector(lambda row, query: _all(row, query, directions=False)),
     "query blind": _projector(_blind),
     "position only": _projector(lambda row, query: []),
     "whole sentence": None,

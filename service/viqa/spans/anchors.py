@@ -2,19 +2,19 @@
 
 Found without an MT model, from what the checks already know how to compare: numbers by value
 (`viqa.text.numbers`), places by concept (`viqa.text.places`), titles (`TITLE_CONCEPTS`),
-weekdays, direction words (rise ~ tăng), the tenant's glossary, names and other tokens written
-the same on both sides (Can Tho ~ Cần Thơ, GDP, container), and a small hand-written lexicon
-of common news words (`data/anchors.en-vi.csv`). A word may match several places on the other
+weekdays, the direction words of the polarity check (rise ~ tăng, win ~ thắng, from
+`viqa.text.lexicon`), the tenant's glossary, names and other tokens written the same on both
+sides (Can Tho ~ Cần Thơ, GDP, container). There is no lexicon of common words: the project
+takes a lexicon from a library or a data source, never writes one by hand, and no data source
+for English-Vietnamese common words is in use. A word may match several places on the other
 side; `viqa.spans.project` keeps the anchors that agree in order.
 """
 
 from __future__ import annotations
 
-import csv
 import functools
 import re
 from dataclasses import dataclass
-from importlib import resources
 
 from viqa.domain import Span
 from viqa.glossary import Glossary, find_term
@@ -37,8 +37,7 @@ from viqa.text.words import vietnamese_words
 
 # How much each kind of anchor is trusted when anchors disagree in order.
 WEIGHTS = {"number": 3.0, "place": 3.0, "name": 3.0, "weekday": 3.0, "title": 2.5,
-           "glossary": 2.5, "same": 2.0, "lexicon": 1.0, "function": 0.4}
-LEXICON_FILE = "anchors.en-vi.csv"
+           "glossary": 2.5, "same": 2.0, "direction": 1.0}
 
 
 @dataclass(frozen=True)
@@ -52,35 +51,24 @@ class Anchor:
 
 
 @dataclass(frozen=True)
-class _Lexicon:
-    english: dict[tuple[str, ...], frozenset[int]]
+class _Directions:
+    english: dict[str, frozenset[int]]
     """English forms (lower-case words) -> concept ids."""
     vietnamese: dict[int, tuple[str, ...]]
-    """Concept id -> folded Vietnamese forms."""
-    function: frozenset[int]
-    """Concepts whose English is a function word: weak anchors."""
+    """Concept id -> folded Vietnamese forms, longest first."""
 
 
 @functools.lru_cache(maxsize=1)
-def _lexicon() -> _Lexicon:
-    text = resources.files("viqa.data").joinpath(LEXICON_FILE).read_text("utf-8")
-    rows = csv.DictReader(line for line in text.splitlines() if not line.startswith("#"))
-    pairs: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
-        (tuple(f.strip() for f in r["english"].split("|")),
-         tuple(f.strip() for f in r["vietnamese"].split("|"))) for r in rows]
-    pairs += [(tuple(sorted(EN_UP)), VI_UP), (tuple(sorted(EN_DOWN)), VI_DOWN),
-              (tuple(sorted(EN_WIN)), VI_WIN), (tuple(sorted(EN_LOSE)), VI_LOSE)]
-    english: dict[tuple[str, ...], set[int]] = {}
+def _directions() -> _Directions:
+    """The polarity check's word lists (`viqa.text.lexicon`): up, down, win, lose."""
+    pairs = [(EN_UP, VI_UP), (EN_DOWN, VI_DOWN), (EN_WIN, VI_WIN), (EN_LOSE, VI_LOSE)]
+    english: dict[str, set[int]] = {}
     vietnamese: dict[int, tuple[str, ...]] = {}
-    function = set()
     for concept, (en_forms, vi_forms) in enumerate(pairs):
         for form in en_forms:
-            english.setdefault(tuple(form.casefold().split()), set()).add(concept)
+            english.setdefault(form.casefold(), set()).add(concept)
         vietnamese[concept] = tuple(sorted({fold(f) for f in vi_forms}, key=len, reverse=True))
-        if all(all(w in EN_STOPWORDS for w in f.casefold().split()) for f in en_forms):
-            function.add(concept)
-    return _Lexicon({k: frozenset(v) for k, v in english.items()}, vietnamese,
-                    frozenset(function))
+    return _Directions({k: frozenset(v) for k, v in english.items()}, vietnamese)
 
 
 def _bases(word: str) -> set[str]:
@@ -96,47 +84,36 @@ def _bases(word: str) -> set[str]:
     return bases
 
 
-def _lexicon_anchors(english: str, vietnamese: str) -> list[Anchor]:
-    lexicon = _lexicon()
-    tokens = tokenize(english)
-    words = [w.casefold() for w in (t.text for t in tokens)]
+def _direction_anchors(english: str, vietnamese: str) -> list[Anchor]:
+    directions = _directions()
     found: list[tuple[Span, int]] = []
-    for i in range(len(tokens)):
-        for n in (3, 2, 1):
-            if i + n > len(tokens):
-                continue
-            head = tuple(words[i: i + n - 1])
-            concepts: set[int] = set()
-            for base in _bases(words[i + n - 1]):
-                concepts |= lexicon.english.get((*head, base), frozenset())
-            if concepts:
-                found.extend((Span(tokens[i].start, tokens[i + n - 1].end), c) for c in concepts)
-                break
+    for token in tokenize(english):
+        concepts: set[int] = set()
+        for base in _bases(token.text):
+            concepts |= directions.english.get(base, frozenset())
+        found.extend((Span(token.start, token.end), c) for c in concepts)
     if not found:
         return []
     places = _vietnamese_places(vietnamese, {c for _, c in found})
-    anchors: list[Anchor] = []
-    for span, concept in found:
-        kind = "function" if concept in lexicon.function else "lexicon"
-        anchors.extend(Anchor(span, place, kind, WEIGHTS[kind]) for place in places.get(concept, ()))
-    return anchors
+    return [Anchor(span, place, "direction", WEIGHTS["direction"])
+            for span, concept in found for place in places.get(concept, ())]
 
 
 def _vietnamese_places(vietnamese: str, concepts: set[int]) -> dict[int, list[Span]]:
-    """Where each concept's Vietnamese forms stand, on word boundaries (pyvi's), a match inside
-    a longer match of another concept left out ("nhà" in "nhà máy")."""
+    """Where each concept's Vietnamese forms stand, on word boundaries (pyvi's: "hạ" is not in
+    "hạ tầng"), a match inside a longer match left out ("tăng" in "tăng lên")."""
     folded = fold_aligned(vietnamese)
     if folded is None:
         return {}
     starts = {w.start for w in vietnamese_words(vietnamese)}
     ends = {w.end for w in vietnamese_words(vietnamese)}
-    lexicon = _lexicon()
+    directions = _directions()
     matches: list[tuple[Span, int]] = []
     for concept in concepts:
-        for form in lexicon.vietnamese[concept]:
+        for form in directions.vietnamese[concept]:
             for m in re.finditer(r"(?<!\w)" + re.escape(form) + r"(?!\w)", folded):
-                # pyvi's word boundaries keep "nhà" (house) out of "nhà máy" (factory); a
-                # form of two syllables or more needs only one of them ("hạ lãi suất").
+                # pyvi's word boundaries keep "hạ" (lower) out of "hạ tầng"
+                # (infrastructure); a form of two syllables or more needs only one of them.
                 if (m.start() in starts and m.end() in ends) or (" " in form and (
                         m.start() in starts or m.end() in ends)):
                     matches.append((Span(m.start(), m.end()), concept))
@@ -236,13 +213,13 @@ def _glossary_anchors(english: str, vietnamese: str, glossary: Glossary) -> list
 
 
 def find_anchors(english: str, vietnamese: str, *, glossary: Glossary | None = None,
-                 lexicon: bool = True) -> list[Anchor]:
+                 directions: bool = True) -> list[Anchor]:
     """Every candidate anchor between `english` and `vietnamese` (they may disagree with each
-    other; `viqa.spans.project.chain` picks a consistent set). `lexicon=False` leaves the
-    common-word lexicon out (the benchmark compares both)."""
+    other; `viqa.spans.project.chain` picks a consistent set). `directions=False` leaves the
+    direction words out (the benchmark compares both)."""
     anchors = _concept_anchors(english, vietnamese) + _same_tokens(english, vietnamese)
     if glossary is not None:
         anchors += _glossary_anchors(english, vietnamese, glossary)
-    if lexicon:
-        anchors += _lexicon_anchors(english, vietnamese)
+    if directions:
+        anchors += _direction_anchors(english, vietnamese)
     return anchors

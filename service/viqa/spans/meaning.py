@@ -94,8 +94,7 @@ def query_in_back(source: str, back: str, divergence: Divergence, *,
 
 
 def meaning_span(source: str, translation: str, back: str, divergence: Divergence, *,
-                 glossary: Glossary | None = None, lexicon: bool = True,
-                 choice: Choice = "match") -> Projection | None:
+                 glossary: Glossary | None = None, choice: Choice = "match") -> Projection | None:
     """The span of `translation` (Vietnamese) that an en-vi meaning flag points at, or None
     when neither side names a phrase (the flag then covers the sentence)."""
     if len(translation) > MAX_CHARS or len(back) > MAX_CHARS:
@@ -103,5 +102,5 @@ def meaning_span(source: str, translation: str, back: str, divergence: Divergenc
     query = query_in_back(source, back, divergence, choice=choice)
     if query is None or not translation.strip():
         return None
-    anchors = find_anchors(back, translation, glossary=glossary, lexicon=lexicon)
+    anchors = find_anchors(back, translation, glossary=glossary)
     return project(back, translation, query, anchors)
