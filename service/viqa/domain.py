@@ -140,6 +140,9 @@ class Flag:
     decision on this one flag is recorded under, stable across re-checks of the same text."""
     status: FlagStatus = "open"
     """dismissed: a reviewer dismissed this flag before; it counts for nothing in the verdict."""
+    approximate: bool = False
+    """The span was placed by an alignment that may be off by a word or two (a meaning flag's
+    words mapped from the back-translation onto the translation, `viqa.spans`)."""
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
@@ -156,6 +159,16 @@ class Divergence:
     lost: tuple[str, ...] = ()
     added: tuple[str, ...] = ()
     lost_spans: tuple[Span, ...] = ()
+    """Where each lost phrase is in the English side."""
+    added_spans: tuple[Span, ...] = ()
+    """Where each added phrase is in the back-translation."""
+    added_match: tuple[float, ...] = ()
+    """Each added phrase's mean similarity to its best counterparts in the English side: the
+    lower, the further the phrase is from anything the English side says."""
+    pivot: tuple[int, int] | None = None
+    """(lost index, added index): the lost phrase whose best replacement among the added ones
+    still changes the meaning most, and that replacement — the substitution that the
+    `MeaningScores.substitution` score measures. None unless both sides have phrases."""
 
 
 @dataclass(frozen=True)

@@ -107,6 +107,9 @@ class FlagPublic(BaseModel):
     POST /v1/jobs/{job_id}/sentences/{sentence_id}/flags/{id}/decision."""
     status: Literal["open", "dismissed"] | None = None
     """dismissed: a reviewer dismissed this flag before; it counts for nothing."""
+    approximate: bool = False
+    """true: `offset`/`length` were placed by alignment and may be off by a word or two (a
+    MEANING_DIVERGENCE flag's words mapped from the back-translation onto the translation)."""
 
 
 class SentencePublic(BaseModel):

@@ -106,6 +106,7 @@ class Finding:
     category: Category | None = None
     suggestions: tuple[str, ...] = ()
     risk: float | None = None
+    approximate: bool = False
 
 
 @dataclass(frozen=True)
@@ -145,6 +146,7 @@ class Check:
                 side=finding.side,
                 suggestions=finding.suggestions,
                 risk=finding.risk if finding.risk is not None else rule_risk(severity),
+                approximate=finding.approximate,
             ))
         return flags
 

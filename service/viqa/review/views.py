@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from viqa.decide import Verdict, decide
 from viqa.domain import Category, Flag, Severity
-from viqa.fingerprint import fingerprint, flag_id, sentence_key, span_text
+from viqa.fingerprint import WHOLE_SENTENCE_CHECKS, fingerprint, flag_id, sentence_key, span_text
 from viqa.store import decisions as decision_store
 from viqa.store.jobs import latest_done_jobs
 from viqa.store.models import Job, as_utc
@@ -66,6 +66,8 @@ class FlagView:
     sentence_offset: int = 0
     source_offset: int = 0
     members: list[Reason] = field(default_factory=list)
+    approximate: bool = False
+    """The card's words were placed by alignment (a meaning flag's words in the translation)."""
 
     @property
     def codes(self) -> list[str]:
@@ -133,7 +135,8 @@ def sentence_views(session: Session, tenant_id: int, job: Job) -> list[SentenceV
                 id=first["id"], scope=scope, reasons=reasons,
                 backtranslation=sentence.get("backtranslation"),
                 sentence_offset=sentence.get("offset") or 0,
-                source_offset=sentence.get("source_offset") or 0, members=members))
+                source_offset=sentence.get("source_offset") or 0, members=members,
+                approximate=bool(first.get("approximate"))))
         views.append(view)
     return views
 
@@ -186,8 +189,11 @@ def _one_cause(a: dict[str, Any], b: dict[str, Any], sentence: dict[str, Any]) -
 
 
 def _whole(flag: dict[str, Any], sentence: dict[str, Any]) -> bool:
-    """A flag about the whole sentence (meaning, length): it overlaps everything, so it shares
-    no card by position."""
+    """A flag about the whole sentence (meaning, length): it shares no card by position. A
+    meaning flag points at words (`viqa.spans`), but stays on its own card: it is still a
+    verdict on the sentence, and its decisions calibrate the meaning judge."""
+    if flag["code"] in WHOLE_SENTENCE_CHECKS:
+        return True
     text = sentence["source"] if flag["side"] == "source" else sentence["translation"]
     return flag["length"] >= len(text or "")
 

@@ -75,19 +75,23 @@ def _best_matches(words: list[EmbeddedWord], others: tuple[EmbeddedWord, ...]) -
     return best
 
 
-def _phrases(words: list[EmbeddedWord], lost: list[bool], text: str) -> list[tuple[str, Span]]:
-    """Adjacent lost words joined into phrases, with their span in `text`."""
+def _phrases(words: list[EmbeddedWord], best: np.ndarray, text: str
+             ) -> tuple[list[tuple[str, Span]], list[float]]:
+    """Adjacent words without a counterpart joined into phrases, with their span in `text`,
+    and each phrase's mean best match on the other side (lower: further from anything there)."""
     phrases: list[tuple[str, Span]] = []
-    run: list[EmbeddedWord] = []
-    for word, is_lost in [*zip(words, lost, strict=True), (None, False)]:
-        if is_lost and word is not None:
-            run.append(word)
+    matches: list[float] = []
+    run: list[tuple[EmbeddedWord, float]] = []
+    for word, score in [*zip(words, best.tolist(), strict=True), (None, 1.0)]:
+        if word is not None and score < WORD_MATCH_THRESHOLD:
+            run.append((word, score))
             continue
         if run:
-            span = Span(run[0].start, run[-1].end)
+            span = Span(run[0][0].start, run[-1][0].end)
             phrases.append((text[span.start: span.end], span))
+            matches.append(sum(s for _, s in run) / len(run))
             run = []
-    return phrases
+    return phrases, matches
 
 
 @dataclass(frozen=True)
@@ -98,6 +102,7 @@ class _WordComparison:
     added_weight: float
     lost: list[tuple[str, Span]]
     added: list[tuple[str, Span]]
+    added_match: list[float]
 
 
 def _compare_words(english: EmbeddedText, back: EmbeddedText) -> _WordComparison:
@@ -110,13 +115,16 @@ def _compare_words(english: EmbeddedText, back: EmbeddedText) -> _WordComparison
     p = float(precision.mean()) if len(precision) else 1.0
     lost_mask = [bool(s < WORD_MATCH_THRESHOLD) for s in recall]
     added_mask = [bool(s < WORD_MATCH_THRESHOLD) for s in precision]
+    lost, _ = _phrases(english_words, recall, english.text)
+    added, added_match = _phrases(back_words, precision, back.text)
     return _WordComparison(
         cosine=cosine,
         token_f1=2 * p * r / (p + r) if p + r else 0.0,
         lost_weight=sum(lost_mask) / max(len(english_words), 1),
         added_weight=sum(added_mask) / max(len(back_words), 1),
-        lost=_phrases(english_words, lost_mask, english.text),
-        added=_phrases(back_words, added_mask, back.text),
+        lost=lost,
+        added=added,
+        added_match=added_match,
     )
 
 
@@ -152,9 +160,13 @@ def score_meaning(english: Sequence[str], back: Sequence[str], embedder: Embedde
     results = []
     for comparison, pair_groups in zip(comparisons, groups, strict=True):
         substitution = 1.0
-        for reference, variants in pair_groups:
-            best = max(float(vectors[reference] @ vectors[v])
-                       for v in variants[:_MAX_PROBES_PER_PAIR])
+        pivot: tuple[int, int] | None = None
+        for group, (reference, variants) in enumerate(pair_groups):
+            similarities = [float(vectors[reference] @ vectors[v])
+                            for v in variants[:_MAX_PROBES_PER_PAIR]]
+            best = max(similarities)
+            if best < substitution and comparison.lost and comparison.added:
+                pivot = (group, similarities.index(best))
             substitution = min(substitution, best)
         one_sided = comparison.lost if not comparison.added else (
             comparison.added if not comparison.lost else [])
@@ -169,6 +181,9 @@ def score_meaning(english: Sequence[str], back: Sequence[str], embedder: Embedde
                 lost=tuple(text for text, _ in comparison.lost),
                 added=tuple(text for text, _ in comparison.added),
                 lost_spans=tuple(span for _, span in comparison.lost),
+                added_spans=tuple(span for _, span in comparison.added),
+                added_match=tuple(round(m, 4) for m in comparison.added_match),
+                pivot=pivot,
             ),
         ))
     if judge is not None:

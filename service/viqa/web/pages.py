@@ -148,7 +148,7 @@ def queue_page(request: Request, session: SessionDep, principal: ReviewerPage,
 def _card_text(card: FlagView) -> dict[str, list]:
     """A queue card's source and translation, the card's words highlighted on its side."""
     start = card.offset - (card.source_offset if card.side == "source" else card.sentence_offset)
-    span = [(start, start + card.length, f"hl {card.severity}")]
+    span = [(start, start + card.length, _mark(card.severity, card.approximate))]
     whole = card.length >= len((card.source if card.side == "source" else card.translation) or "")
     return {"source": pieces(card.source or "", span if card.side == "source" and not whole
                              else []),
@@ -156,13 +156,18 @@ def _card_text(card: FlagView) -> dict[str, list]:
                                   and not whole else [])}
 
 
+def _mark(severity: str, approximate: bool) -> str:
+    """CSS classes of a flag's words: `approx` when they were placed by alignment."""
+    return f"hl {severity} approx" if approximate else f"hl {severity}"
+
+
 def _sentence_rows(views) -> list[dict[str, Any]]:
     rows = []
     for view in views:
         s = view.sentence
         translation_spans = [(f.offset - s["offset"], f.offset - s["offset"] + f.length,
-                              f"hl {f.severity}") for f in view.flags if f.side == "translation"
-                             and f.length < len(s["translation"])]
+                              _mark(f.severity, f.approximate)) for f in view.flags
+                             if f.side == "translation" and f.length < len(s["translation"])]
         meaning = s.get("meaning") or {}
         source_spans = word_spans(s["source"], meaning.get("lost", []), "hl lost")
         source_spans += [(f.offset - (s["source_offset"] or 0),
@@ -192,8 +197,9 @@ def article_page(request: Request, external_id: str, session: SessionDep,
         raise _page_error(exc) from exc
     columns = {"source": any(v.sentence.get("source") for v in views),
                "backtranslation": any(v.sentence.get("backtranslation") for v in views)}
+    approximate = any(f.approximate for v in views for f in v.flags)
     return render(request, "article.html", principal, job=job, rows=_sentence_rows(views),
-                  external_id=external_id, columns=columns)
+                  external_id=external_id, columns=columns, approximate=approximate)
 
 
 @router.get("/articles/{external_id}/export/{kind}")
