@@ -65,6 +65,14 @@ class InProcess:
             await anyio.sleep(0.05)
         raise TimeoutError(job_id)
 
+    async def submit(self, headers: dict[str, str], article: dict) -> dict:
+        """Submit `article` as a job and return it done (asserting it was accepted and done)."""
+        accepted = await self.http.post("/v1/jobs", json=article, headers=headers)
+        assert accepted.status_code == 202, accepted.text
+        job = await self.wait(accepted.json()["id"], headers)
+        assert job["status"] == "done"
+        return job
+
 
 @asynccontextmanager
 async def in_process(settings: Settings, service: CheckingService | None = None

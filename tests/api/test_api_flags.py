@@ -19,14 +19,6 @@ def settings(tmp_path):
     return settings_for(tmp_path, meaning_enabled=False)
 
 
-async def submit(viqa, plugin: dict, article: dict) -> dict:
-    accepted = await viqa.http.post("/v1/jobs", json=article, headers=plugin)
-    assert accepted.status_code == 202, accepted.text
-    job = await viqa.wait(accepted.json()["id"], plugin)
-    assert job["status"] == "done"
-    return job
-
-
 def numbers(report: dict) -> list[dict]:
     return [f for s in report["sentences"] for f in s["flags"] if f["code"] == "NUMBER_MISMATCH"]
 
@@ -34,7 +26,7 @@ def numbers(report: dict) -> list[dict]:
 async def test_two_flags_of_one_check_are_decided_apart(settings) -> None:
     async with in_process(settings) as viqa:
         plugin, reviewer = viqa.headers("t", "plugin"), viqa.headers("t", "reviewer")
-        job = await submit(viqa, plugin, {**VOTE, "external_id": "vote"})
+        job = await viqa.submit(plugin, {**VOTE, "external_id": "vote"})
         first, second = numbers(job["result"])
         assert first["id"] != second["id"] and len(first["id"]) == 32
         base = f"/v1/jobs/{job['id']}/sentences/1/flags"
@@ -69,7 +61,7 @@ async def test_two_flags_of_one_check_are_decided_apart(settings) -> None:
         assert created.endswith(("Z", "+00:00")), created
 
         # A re-check of the same article: the same ids, the dismissed one remembered.
-        again = await submit(viqa, plugin, {**VOTE, "external_id": "vote"})
+        again = await viqa.submit(plugin, {**VOTE, "external_id": "vote"})
         assert [(f["id"], f["status"]) for f in numbers(again["result"])] == [
             (first["id"], "open"), (second["id"], "dismissed")]
 
@@ -77,8 +69,8 @@ async def test_two_flags_of_one_check_are_decided_apart(settings) -> None:
 async def test_a_dismissal_stays_in_its_article_unless_dismissed_everywhere(settings) -> None:
     async with in_process(settings) as viqa:
         plugin, reviewer = viqa.headers("t", "plugin"), viqa.headers("t", "reviewer")
-        one = await submit(viqa, plugin, {**VOTE, "external_id": "one"})
-        other = await submit(viqa, plugin, {**VOTE, "external_id": "other"})
+        one = await viqa.submit(plugin, {**VOTE, "external_id": "one"})
+        other = await viqa.submit(plugin, {**VOTE, "external_id": "other"})
         flag = numbers(one["result"])[1]
         bad_scope = await viqa.http.post(
             f"/v1/jobs/{one['id']}/sentences/1/flags/{flag['id']}/decision",
@@ -97,7 +89,7 @@ async def test_a_dismissal_stays_in_its_article_unless_dismissed_everywhere(sett
         assert status_in(queue, "other") == "open", "the other article was not dismissed"
         sync = (await viqa.http.post("/v1/check", json=VOTE, headers=plugin)).json()
         assert [f["status"] for f in numbers(sync)] == ["open", "open"]
-        third = await submit(viqa, plugin, {**VOTE, "external_id": "third"})
+        third = await viqa.submit(plugin, {**VOTE, "external_id": "third"})
         assert [f["status"] for f in numbers(third["result"])] == ["open", "open"]
 
         everywhere = await viqa.http.post(
@@ -127,7 +119,7 @@ async def test_overlapping_flags_of_one_cause_are_one_card(settings) -> None:
             content="source,target,forbidden,note\nParty member,đảng viên,"
                     "thành viên của bữa tiệc,\n")
         assert put.status_code == 200, put.text
-        job = await submit(viqa, plugin, article)
+        job = await viqa.submit(plugin, article)
         codes = [f["code"] for f in job["result"]["sentences"][0]["flags"]]
         assert {"GLOSSARY_TERM_MISSING", "GLOSSARY_FORBIDDEN_TERM"} <= set(codes)
         assert len(codes) >= 3, codes
@@ -148,7 +140,7 @@ async def test_overlapping_flags_of_one_cause_are_one_card(settings) -> None:
         assert set(decided.json()["codes"]) >= {"GLOSSARY_TERM_MISSING",
                                                 "GLOSSARY_FORBIDDEN_TERM"}
         assert decided.json()["sentence_flagged"] is False
-        again = await submit(viqa, plugin, article)
+        again = await viqa.submit(plugin, article)
         sentence = again["result"]["sentences"][0]
         assert {f["status"] for f in sentence["flags"]} == {"dismissed"}
         assert not sentence["flagged"]

@@ -22,14 +22,6 @@ VOTE = {"external_id": "vote", "source": "The vote was 12 to 3.",
         "translation": "Kết quả bỏ phiếu là 21 với 4."}
 
 
-async def submit(viqa, plugin: dict, article: dict) -> dict:
-    accepted = await viqa.http.post("/v1/jobs", json=article, headers=plugin)
-    assert accepted.status_code == 202, accepted.text
-    job = await viqa.wait(accepted.json()["id"], plugin)
-    assert job["status"] == "done"
-    return job
-
-
 def csv_rows(text: str) -> list[dict[str, str]]:
     reader = csv.DictReader(io.StringIO(text))
     assert tuple(reader.fieldnames or ()) == CSV_COLUMNS
@@ -42,7 +34,7 @@ async def test_a_merged_card_exports_every_flag(tmp_path) -> None:
         reviewer = viqa.headers("t", "reviewer")
         assert (await viqa.http.put("/v1/glossary", content=GLOSSARY, headers={
             **admin, "Content-Type": "text/csv"})).status_code == 200
-        job = await submit(viqa, plugin, CALQUE)
+        job = await viqa.submit(plugin, CALQUE)
         flags = job["result"]["sentences"][0]["flags"]
         queue = (await viqa.http.get("/v1/review/queue", params={"article": "calque"},
                                      headers=reviewer)).json()
@@ -89,7 +81,7 @@ async def test_a_merged_card_exports_every_flag(tmp_path) -> None:
 async def test_two_cards_of_one_check_are_two_rows_with_their_own_status(tmp_path) -> None:
     async with in_process(settings_for(tmp_path, meaning_enabled=False)) as viqa:
         plugin, reviewer = viqa.headers("t", "plugin"), viqa.headers("t", "reviewer")
-        job = await submit(viqa, plugin, VOTE)
+        job = await viqa.submit(plugin, VOTE)
         first, second = (f for f in job["result"]["sentences"][0]["flags"]
                          if f["code"] == "NUMBER_MISMATCH")
         base = f"/v1/jobs/{job['id']}/sentences/1/flags"
