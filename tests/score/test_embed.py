@@ -7,7 +7,12 @@ from pathlib import Path
 import numpy as np
 
 from viqa.cache.models import CachedEmbedder
-from viqa.score.embed import SentenceTransformerEmbedder, cpu_has_fast_bfloat16, resolve_dtype
+from viqa.score.embed import (
+    SentenceTransformerEmbedder,
+    batches_by_length,
+    cpu_has_fast_bfloat16,
+    resolve_dtype,
+)
 
 SENTENCES = [
     "The province admitted 1,214 new party members, 101.17% of the target.",
@@ -50,9 +55,8 @@ def test_cache_keys_name_the_dtype() -> None:
 
 
 def test_batches_keep_to_the_token_and_sentence_limits() -> None:
-    embedder = SentenceTransformerEmbedder(batch_size=4, batch_tokens=100)
     lengths = [30, 5, 5, 5, 5, 5, 60, 120, 12, 20]
-    groups = embedder._batches(lengths)
+    groups = batches_by_length(lengths, batch_tokens=100, max_rows=4)
     assert sorted(i for group in groups for i in group) == list(range(len(lengths)))
     for group in groups:
         longest = max(lengths[i] for i in group)

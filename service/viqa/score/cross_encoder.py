@@ -17,6 +17,8 @@ from typing import Any
 
 import torch
 
+from viqa.score.embed import batches_by_length
+
 MAX_LENGTH = 128
 HEAD_PREFIX = "head."
 ENCODER_PREFIX = "encoder."
@@ -107,21 +109,6 @@ def adapter_state(scorer: PairScorer, settings: dict[str, Any]) -> dict[str, tor
     return {k: v.detach().contiguous() for k, v in state.items()}
 
 
-def batches_by_length(lengths: Sequence[int], batch_tokens: int, max_rows: int = 128
-                      ) -> list[list[int]]:
-    """Row indices grouped by similar length, each group within `batch_tokens` padded tokens."""
-    order = sorted(range(len(lengths)), key=lengths.__getitem__)
-    groups, start = [], 0
-    while start < len(order):
-        size = max(1, min(max_rows, batch_tokens // max(lengths[order[start]], 1)))
-        group = order[start: start + size]
-        while len(group) > 1 and len(group) * lengths[group[-1]] > batch_tokens:
-            group = group[:-1]
-        groups.append(group)
-        start += len(group)
-    return groups
-
-
 class CrossEncoder:
     """The committed adapter put into the shipped base, for inference.
 
@@ -171,7 +158,7 @@ class CrossEncoder:
         out = [0.0] * len(a)
         with self._lock, torch.inference_mode():
             for group in batches_by_length([len(ids) for ids in encoding["input_ids"]],
-                                           batch_tokens):
+                                           batch_tokens, max_rows=128):
                 features = self._tokenizer.pad({k: [encoding[k][i] for i in group] for k in keys},
                                                return_tensors="pt")
                 values = self._model(**{k: v.to(self._device) for k, v in features.items()})

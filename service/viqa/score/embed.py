@@ -89,6 +89,19 @@ def resolve_dtype(dtype: EmbeddingDtype, device: str) -> Literal["float32", "bfl
     return "bfloat16" if device == "cpu" and cpu_has_fast_bfloat16() else "float32"
 
 
+def batches_by_length(lengths: Sequence[int], batch_tokens: int, max_rows: int
+                      ) -> list[list[int]]:
+    """Indices grouped shortest first, each group within `batch_tokens` padded tokens and
+    `max_rows` rows: less padding, and memory bounded by the token budget."""
+    groups: list[list[int]] = [[]]
+    for index in sorted(range(len(lengths)), key=lengths.__getitem__):
+        group = groups[-1]
+        if group and (len(group) >= max_rows or (len(group) + 1) * lengths[index] > batch_tokens):
+            groups.append(group := [])
+        group.append(index)
+    return groups
+
+
 def _pool_words(text: str, tokens: np.ndarray, word_ids: list[int | None],
                 offsets: list[tuple[int, int]]) -> tuple[EmbeddedWord, ...]:
     """One unit vector per word: the mean of its word pieces (runs of the same word id), all
@@ -145,17 +158,6 @@ class SentenceTransformerEmbedder:
         with self._lock:  # one encode at a time: torch already uses every core for one
             return self._embed(list(texts))
 
-    def _batches(self, lengths: list[int]) -> list[list[int]]:
-        """Indices grouped shortest first, each group within the token and sentence limits."""
-        groups: list[list[int]] = [[]]
-        for index in sorted(range(len(lengths)), key=lengths.__getitem__):
-            group = groups[-1]
-            if group and (len(group) >= self._batch_size
-                          or (len(group) + 1) * lengths[index] > self._batch_tokens):
-                groups.append(group := [])
-            group.append(index)
-        return groups
-
     def _embed(self, texts: list[str]) -> list[EmbeddedText]:
         """Tokenise once (the offsets name the words), then run the model on padded groups."""
         import torch
@@ -166,7 +168,8 @@ class SentenceTransformerEmbedder:
         inputs = [key for key in ("input_ids", "attention_mask", "token_type_ids")
                   if key in encoding]
         done: dict[int, EmbeddedText] = {}
-        for group in self._batches([len(ids) for ids in encoding["input_ids"]]):
+        for group in batches_by_length([len(ids) for ids in encoding["input_ids"]],
+                                       self._batch_tokens, self._batch_size):
             features = tokenizer.pad({key: [encoding[key][i] for i in group] for key in inputs},
                                      padding_side="right", return_tensors="pt")
             with torch.inference_mode():
